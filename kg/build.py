@@ -1,0 +1,227 @@
+"""`kgqa build` and `kgqa validate`: corpus -> anchored claims -> RDF -> SHACL -> inference -> store."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from kg import __version__
+from kg.anchor import QuoteAmbiguous, QuoteNotFound, anchor_quote
+from kg.claims import SourceSpec, find_claims_files, read_claims_file
+from kg.errors import CorpusError
+from kg.infer import Disagreement, closure_graph, disagreement_graph, find_disagreements
+from kg.ontology import Ontology, load_ontology
+from kg.rdf import AnchoredClaim, Document, source_graph
+from kg.resources import ontology_path, shapes_path
+from kg.shacl import Validator
+from kg.store import build_lock, staged_build, write_manifest
+from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from kg.vocab import source_graph as source_graph_iri
+
+DUMPS: dict[str, ox.RdfFormat] = {
+    "kgqa.trig": ox.RdfFormat.TRIG,
+    "kgqa.nq": ox.RdfFormat.N_QUADS,
+    "kgqa.jsonld": ox.RdfFormat.JSON_LD,
+    "kgqa.ttl": ox.RdfFormat.TURTLE,
+}
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """One source after anchoring and mapping."""
+
+    document: Document
+    claims: list[AnchoredClaim]
+    graph: Graph
+
+
+@dataclass
+class CheckedCorpus:
+    """Everything a build computes before it writes the store."""
+
+    sources: list[SourceResult]
+    disagreements: list[Disagreement]
+    inferred: Graph
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def claim_count(self) -> int:
+        return sum(len(s.claims) for s in self.sources)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced, as `kgqa build` reports it."""
+
+    build_id: str
+    build_dir: Path
+    sources: int
+    claims: int
+    triples: int
+    disagreements: int
+    seconds: float
+    timings: dict[str, float]
+
+
+def read_document(spec: SourceSpec) -> Document:
+    """The verbatim document a claims file names; CorpusError if missing or not UTF-8."""
+    path = spec.document_path
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{spec.claims_path.name}: document {spec.file}: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{spec.file}: not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at byte offset {exc.start})"
+        ) from exc
+    return Document(spec=spec, text=text, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def anchor_claims(doc: Document) -> list[AnchoredClaim]:
+    """Anchor every claim's quote; CorpusError naming claims file, line, claim id and the passage."""
+    anchored = []
+    for claim in doc.spec.claims:
+        where = f"{doc.spec.claims_path.name}:{claim.line}: claim `{claim.id}`"
+        try:
+            anchor = anchor_quote(doc.text, claim.quote, claim.occurrence)
+        except QuoteNotFound as exc:
+            raise CorpusError(
+                f"{where}: quote not found in {doc.spec.file}; closest passage: {exc.closest!r}"
+            ) from exc
+        except (QuoteAmbiguous, ValueError) as exc:
+            raise CorpusError(f"{where}: {exc}") from exc
+        anchored.append(AnchoredClaim(spec=claim, source_slug=doc.spec.slug, anchor=anchor))
+    return anchored
+
+
+def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
+    began = time.perf_counter()
+    result = fn()
+    timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
+    return result
+
+
+def check_corpus(corpus: Path, ontology: Ontology, validator: Validator) -> CheckedCorpus:
+    """Read, anchor, map and validate every source, then infer; raises on the first problem."""
+    timings: dict[str, float] = {}
+    sources: list[SourceResult] = []
+    slugs: dict[str, Path] = {}
+    for path in find_claims_files(corpus):
+        spec = _timed(timings, "read_s", lambda p=path: read_claims_file(p, ontology))
+        if spec.slug in slugs:
+            raise CorpusError(
+                f"{path.name}: source slug {spec.slug!r} is used by {slugs[spec.slug].name} too"
+            )
+        slugs[spec.slug] = path
+        doc = _timed(timings, "read_s", lambda s=spec: read_document(s))
+        claims = _timed(timings, "anchor_s", lambda d=doc: anchor_claims(d))
+        graph = _timed(timings, "map_s", lambda d=doc, c=claims: source_graph(d, c))
+        _timed(
+            timings, "validate_s", lambda g=graph, s=spec: validator.check(g, s.claims_path.name)
+        )
+        sources.append(SourceResult(document=doc, claims=claims, graph=graph))
+    all_claims = [c for s in sources for c in s.claims]
+    disagreements = _timed(timings, "infer_s", lambda: find_disagreements(ontology, all_claims))
+    inferred = disagreement_graph(ontology, disagreements) + closure_graph(ontology)
+    _timed(timings, "validate_s", lambda: validator.check(inferred, "inferred disagreements"))
+    return CheckedCorpus(
+        sources=sources, disagreements=disagreements, inferred=inferred, timings=timings
+    )
+
+
+def _load_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+
+
+def _write_store(build_dir: Path, checked: CheckedCorpus) -> int:
+    store = ox.Store(str(build_dir / "oxigraph"))
+    store.bulk_load(
+        path=str(ontology_path()),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
+    )
+    store.bulk_load(
+        path=str(shapes_path()),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
+    )
+    for source in checked.sources:
+        _load_graph(store, source.graph, source_graph_iri(source.document.spec.slug))
+    _load_graph(store, checked.inferred, INFERRED_GRAPH)
+    store.optimize()
+    dumps = build_dir / "dumps"
+    dumps.mkdir()
+    for name, fmt in DUMPS.items():
+        if fmt.supports_datasets:
+            store.dump(str(dumps / name), format=fmt)
+        else:  # Turtle: the union of every graph, each triple once
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+            ox.serialize(triples, str(dumps / name), format=fmt, prefixes=PREFIXES)
+    count = len(store)
+    store.flush()
+    del store
+    return count
+
+
+def build(corpus: Path, data_dir: Path) -> BuildReport:
+    """Build the graph of a corpus into a new store under data_dir and make it current."""
+    began = time.perf_counter()
+    ontology = load_ontology()
+    validator = Validator.from_files(ontology)
+    with build_lock(data_dir):
+        checked = check_corpus(corpus, ontology, validator)
+        with staged_build(data_dir) as partial:
+            triples = _timed(checked.timings, "store_s", lambda: _write_store(partial, checked))
+            seconds = time.perf_counter() - began
+            build_id = partial.name.removesuffix(".partial")
+            write_manifest(partial, _manifest(build_id, checked, triples, seconds))
+    return BuildReport(
+        build_id=build_id,
+        build_dir=data_dir / "builds" / build_id,
+        sources=len(checked.sources),
+        claims=checked.claim_count,
+        triples=triples,
+        disagreements=len(checked.disagreements),
+        seconds=seconds,
+        timings=checked.timings,
+    )
+
+
+def _manifest(
+    build_id: str, checked: CheckedCorpus, triples: int, seconds: float
+) -> dict[str, Any]:
+    return {
+        "build_id": build_id,
+        "kgqa_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "sources": {
+            s.document.spec.slug: {
+                "file": s.document.spec.file,
+                "sha256": s.document.sha256,
+                "claims": len(s.claims),
+                "triples": len(s.graph),
+            }
+            for s in checked.sources
+        },
+        "claims": checked.claim_count,
+        "quads": triples,
+        "disagreements": len(checked.disagreements),
+        "seconds": round(seconds, 3),
+        "timings": {k: round(v, 3) for k, v in checked.timings.items()},
+    }
+
+
+def validate(corpus: Path) -> CheckedCorpus:
+    """Everything a build checks, without writing a store."""
+    ontology = load_ontology()
+    return check_corpus(corpus, ontology, Validator.from_files(ontology))

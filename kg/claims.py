@@ -1,0 +1,306 @@
+"""Claims files: YAML written by people, read with line numbers and checked against the ontology."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import CorpusError
+from kg.ontology import Ontology
+from kg.vocab import AUTHORITY
+
+KINDS = ("effect", "recommendation", "alternative", "quantity", "fact")
+UNITS = ("hour", "minute", "calorie", "liter", "liter-per-day")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+SLUG_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+_LINE = "__line__"
+
+CLAIM_FIELDS = {
+    "id", "kind", "quote", "occurrence", "summary", "activities", "goals", "direction", "stance",
+    "instead_of", "hedge", "caveats", "quantity", "attribution", "source_needed",
+}  # fmt: skip
+SOURCE_FIELDS = {"slug", "file", "title", "url", "publisher", "language"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure as the document writes it, with its numeric bounds."""
+
+    text: str
+    unit: str
+    value: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    """One claim as a claims file states it, before its quote is anchored."""
+
+    id: str
+    kind: str
+    quote: str
+    summary: str
+    hedge: str
+    line: int
+    activities: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    direction: str | None = None
+    stance: str | None = None
+    instead_of: str | None = None
+    quantity: Quantity | None = None
+    attribution: str | None = None
+    source_needed: bool = False
+    occurrence: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source's metadata and claims, read from one claims file."""
+
+    slug: str
+    file: str
+    title: str
+    claims_path: Path
+    claims: tuple[ClaimSpec, ...]
+    url: str | None = None
+    publisher: str | None = None
+    language: str = "en"
+
+    @property
+    def document_path(self) -> Path:
+        return self.claims_path.parent / self.file
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records each mapping's line and refuses duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+class _ClaimReader:
+    """Turns one claim mapping into a ClaimSpec, or raises a CorpusError naming file and line."""
+
+    def __init__(self, path: Path, ontology: Ontology) -> None:
+        self.path = path
+        self.ontology = ontology
+
+    def fail(self, line: int, claim_id: str | None, message: str) -> CorpusError:
+        where = f"{self.path.name}:{line}"
+        return CorpusError(
+            f"{where}: claim `{claim_id}`: {message}" if claim_id else f"{where}: {message}"
+        )
+
+    def text(
+        self, raw: dict[str, Any], key: str, claim_id: str | None, required: bool = True
+    ) -> str | None:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                raise self.fail(raw[_LINE], claim_id, f"missing `{key}`")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(raw[_LINE], claim_id, f"`{key}` must be a non-empty string")
+        return value
+
+    def choice(
+        self, raw: dict[str, Any], key: str, claim_id: str, kind: str, required: bool
+    ) -> str | None:
+        value = self.text(raw, key, claim_id, required)
+        if value is not None and self.ontology.concept(kind, value) is None:
+            options = ", ".join(sorted(c.slug for c in self.ontology.of_kind(kind)))
+            raise self.fail(raw[_LINE], claim_id, f"unknown {kind} `{value}` (one of: {options})")
+        return value
+
+    def concepts(self, raw: dict[str, Any], key: str, claim_id: str, kind: str) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(raw[_LINE], claim_id, f"`{key}` must be a list of concept slugs")
+        for slug in value:
+            if self.ontology.concept(kind, slug) is None:
+                raise self.fail(
+                    raw[_LINE],
+                    claim_id,
+                    f"unknown {kind} `{slug}` in `{key}` (not in ontology.ttl)",
+                )
+        return tuple(value)
+
+    def quantity(self, raw: dict[str, Any], claim_id: str) -> Quantity | None:
+        value = raw.get("quantity")
+        if value is None:
+            return None
+        line = raw[_LINE]
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+            raise self.fail(line, claim_id, "`quantity` must be a mapping with `text` and `unit`")
+        if value.get("unit") not in UNITS:
+            raise self.fail(line, claim_id, f"quantity unit must be one of {', '.join(UNITS)}")
+        numbers = {k: value.get(k) for k in ("value", "min", "max")}
+        for key, number in numbers.items():
+            if number is not None and (
+                isinstance(number, bool) or not isinstance(number, int | float)
+            ):
+                raise self.fail(line, claim_id, f"quantity `{key}` must be a number")
+        if all(n is None for n in numbers.values()):
+            raise self.fail(line, claim_id, "quantity needs `value` or `min`/`max`")
+        return Quantity(
+            value["text"], value["unit"], numbers["value"], numbers["min"], numbers["max"]
+        )
+
+    def read(self, raw: Any) -> ClaimSpec:
+        if not isinstance(raw, dict):
+            raise CorpusError(f"{self.path.name}: every entry of `claims` must be a mapping")
+        line = raw[_LINE]
+        claim_id = raw.get("id")
+        if not isinstance(claim_id, str) or not ID_PATTERN.match(claim_id):
+            raise self.fail(line, None, f"claim id {claim_id!r} must match [a-z0-9][a-z0-9-]*")
+        unknown = set(raw) - CLAIM_FIELDS - {_LINE}
+        if unknown:
+            raise self.fail(
+                line, claim_id, f"unknown field(s): {', '.join(sorted(map(str, unknown)))}"
+            )
+        kind = self.text(raw, "kind", claim_id)
+        if kind not in KINDS:
+            raise self.fail(line, claim_id, f"kind must be one of {', '.join(KINDS)}")
+        spec = ClaimSpec(
+            id=claim_id,
+            kind=kind,
+            quote=self.text(raw, "quote", claim_id) or "",
+            summary=self.text(raw, "summary", claim_id) or "",
+            hedge=self.choice(raw, "hedge", claim_id, "hedge", required=True) or "",
+            line=line,
+            activities=self.concepts(raw, "activities", claim_id, "activity"),
+            goals=self.concepts(raw, "goals", claim_id, "goal"),
+            caveats=self.concepts(raw, "caveats", claim_id, "caveat"),
+            direction=self.choice(
+                raw, "direction", claim_id, "direction", kind in ("effect", "alternative")
+            ),
+            stance=self.choice(raw, "stance", claim_id, "stance", kind == "recommendation"),
+            instead_of=self.choice(raw, "instead_of", claim_id, "activity", kind == "alternative"),
+            quantity=self.quantity(raw, claim_id),
+            attribution=self.attribution(raw, claim_id),
+            source_needed=self.flag(raw, "source_needed", claim_id),
+            occurrence=self.occurrence(raw, claim_id),
+        )
+        self.check_kind(spec)
+        return spec
+
+    def check_kind(self, spec: ClaimSpec) -> None:
+        needs_activity = spec.kind in ("effect", "recommendation", "alternative")
+        if needs_activity and not spec.activities:
+            raise self.fail(spec.line, spec.id, f"a {spec.kind} claim needs at least one activity")
+        if spec.kind == "effect" and not spec.goals:
+            raise self.fail(spec.line, spec.id, "an effect claim needs at least one goal")
+        if spec.kind == "quantity" and spec.quantity is None:
+            raise self.fail(spec.line, spec.id, "a quantity claim needs `quantity`")
+
+    def attribution(self, raw: dict[str, Any], claim_id: str) -> str | None:
+        value = self.text(raw, "attribution", claim_id, required=False)
+        if value is not None and AUTHORITY[value] not in self.ontology.authorities:
+            raise self.fail(
+                raw[_LINE], claim_id, f"unknown authority `{value}` (not in ontology.ttl)"
+            )
+        return value
+
+    def flag(self, raw: dict[str, Any], key: str, claim_id: str) -> bool:
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(raw[_LINE], claim_id, f"`{key}` must be true or false")
+        return value
+
+    def occurrence(self, raw: dict[str, Any], claim_id: str) -> int | None:
+        value = raw.get("occurrence")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise self.fail(raw[_LINE], claim_id, "`occurrence` must be a whole number from 1")
+        return value
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path.name}: not UTF-8 (byte {exc.start})") from exc
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise CorpusError(
+            f"{path.name}{line}: malformed YAML: {exc.problem or exc.context}"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"{path.name}: malformed YAML: {exc}") from exc
+
+
+def read_claims_file(path: Path, ontology: Ontology) -> SourceSpec:
+    """Read and check one claims file; every problem is a CorpusError naming file, line and claim."""
+    data = _load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("source"), dict):
+        raise CorpusError(f"{path.name}: expected a mapping with `source` and `claims`")
+    source = data["source"]
+    reader = _ClaimReader(path, ontology)
+    unknown = set(source) - SOURCE_FIELDS - {_LINE}
+    if unknown:
+        raise reader.fail(
+            source[_LINE], None, f"unknown source field(s): {', '.join(sorted(map(str, unknown)))}"
+        )
+    slug = source.get("slug")
+    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
+        raise reader.fail(source[_LINE], None, "source `slug` must be letters, digits, `-` or `_`")
+    file_name = reader.text(source, "file", None) or ""
+    if Path(file_name).name != file_name:
+        raise reader.fail(
+            source[_LINE], None, "source `file` must be a file name beside the claims file"
+        )
+    raw_claims = data.get("claims")
+    if not isinstance(raw_claims, list) or not raw_claims:
+        raise CorpusError(f"{path.name}: `claims` must be a non-empty list")
+    claims = tuple(reader.read(raw) for raw in raw_claims)
+    first_line: dict[str, int] = {}
+    for claim in claims:
+        if claim.id in first_line:
+            raise reader.fail(
+                claim.line, claim.id, f"duplicate claim id (first at line {first_line[claim.id]})"
+            )
+        first_line[claim.id] = claim.line
+    return SourceSpec(
+        slug=slug,
+        file=file_name,
+        title=reader.text(source, "title", None) or "",
+        claims_path=path,
+        claims=claims,
+        url=reader.text(source, "url", None, required=False),
+        publisher=reader.text(source, "publisher", None, required=False),
+        language=reader.text(source, "language", None, required=False) or "en",
+    )
+
+
+def find_claims_files(corpus: Path) -> list[Path]:
+    """The claims files of a corpus folder, in name order."""
+    if not corpus.is_dir():
+        raise CorpusError(f"{corpus}: no such corpus folder")
+    files = sorted(corpus.glob("*.claims.yaml"))
+    if not files:
+        raise CorpusError(f"{corpus}: no *.claims.yaml files")
+    return files

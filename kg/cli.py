@@ -1,0 +1,140 @@
+"""The `kg` subcommands: build, validate, sparql, stats. Argument parsing only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg import build as build_mod
+from kg.config import corpus_dir, data_dir
+from kg.errors import InputError
+from kg.results import FORMATS, render
+from kg.stats import collect_stats
+from kg.store import open_store
+from kg.vocab import PREFIXES
+
+corpus_option = click.option(
+    "--corpus",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Corpus folder with *.claims.yaml and documents [env KGQA_CORPUS; default: the bundled corpus].",
+)
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where builds are stored [env KGQA_DATA_DIR; default: ./kgqa-data].",
+)
+
+
+@click.command("build")
+@corpus_option
+@data_dir_option
+def build_command(corpus: Path | None, data_dir: Path | None) -> None:
+    """Build the claim graph: anchor quotes, map to RDF, validate, infer, write the store and dumps.
+
+    The new store replaces the current one only when the whole build succeeds.
+    """
+    report = build_mod.build(corpus or corpus_dir(), data_dir or data_dir_default())
+    click.echo(
+        f"built {report.sources} sources, {report.claims} claims, {report.triples} triples, "
+        f"{report.disagreements} disagreements in {report.seconds:.2f} s -> {report.build_dir}"
+    )
+
+
+def data_dir_default() -> Path:
+    return data_dir()
+
+
+@click.command("validate")
+@corpus_option
+def validate_command(corpus: Path | None) -> None:
+    """Check the corpus as a build would (YAML, concepts, quotes, SHACL) without writing a store."""
+    checked = build_mod.validate(corpus or corpus_dir())
+    click.echo(
+        f"valid: {len(checked.sources)} sources, {checked.claim_count} claims, "
+        f"{len(checked.disagreements)} disagreements"
+    )
+
+
+def _read_query(query: str | None, query_file: Path | None) -> str:
+    if query_file is not None and query is not None:
+        raise InputError("give the query as an argument or with --file, not both")
+    if query_file is not None:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{query_file}: cannot read the query: {exc}") from exc
+    elif query is None or query == "-":
+        if query is None and sys.stdin.isatty():
+            raise InputError("no query: give one as an argument, with --file, or on standard input")
+        text = sys.stdin.read()
+    else:
+        text = query
+    if not text.strip():
+        raise InputError("the query is empty")
+    return text
+
+
+@click.command("sparql")
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "query_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the query from a file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@data_dir_option
+def sparql_command(
+    query: str | None, query_file: Path | None, fmt: str, data_dir: Path | None
+) -> None:
+    """Run a read-only SPARQL query against the current build.
+
+    QUERY is the query text, or `-` (or nothing) to read it from standard input. The project's
+    prefixes (kgqa:, kc:, oa:, schema:, skos:, ...) are predeclared; the default graph is the union
+    of all graphs.
+    """
+    text = _read_query(query, query_file)
+    store = open_store(data_dir or data_dir_default())
+    result = store.query(_with_prefixes(text))
+    click.echo(render(result, fmt).rstrip("\n"))
+
+
+def _with_prefixes(query: str) -> str:
+    declared = {
+        line.split()[1].rstrip(":").lower()
+        for line in query.splitlines()
+        if line.strip().upper().startswith("PREFIX ") and len(line.split()) > 1
+    }
+    missing = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
+    return missing + query
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@data_dir_option
+def stats_command(as_json: bool, data_dir: Path | None) -> None:
+    """Counts of the current build: sources, claims, triples, disagreements."""
+    stats = collect_stats(open_store(data_dir or data_dir_default()))
+    if as_json:
+        click.echo(json.dumps(stats, sort_keys=True))
+        return
+    for key in ("sources", "claims", "triples", "disagreements", "disagreements_within_source"):
+        click.echo(f"{key:28} {stats[key]}")
+    for slug, n in stats["claims_per_source"].items():
+        click.echo(f"{'claims in ' + slug:28} {n}")
+
+
+COMMANDS = [build_command, validate_command, sparql_command, stats_command]

@@ -1,0 +1,19 @@
+"""Configuration from the environment (prefix KGQA_), with safe defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kg.resources import bundled_corpus
+
+
+def data_dir() -> Path:
+    """Where builds are stored: KGQA_DATA_DIR, default ./kgqa-data."""
+    return Path(os.environ.get("KGQA_DATA_DIR", "kgqa-data"))
+
+
+def corpus_dir() -> Path:
+    """The corpus to build: KGQA_CORPUS, default the corpus shipped with the package."""
+    value = os.environ.get("KGQA_CORPUS")
+    return Path(value) if value else bundled_corpus()

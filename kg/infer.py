@@ -1,0 +1,135 @@
+"""Inference: disagreements between claims, and the transitive closure of skos:broader.
+
+Two claims disagree when they are about related activities (the same concept, or one broader
+than the other) and, for effects, related goals, and their directions are incompatible
+(improves / impairs, or no effect / impairs); or, for recommendations, one recommends what the
+other discourages. Claims of one source are compared too: a source that contradicts itself is
+recorded the same way. The caveats only one side carries are kept as the reconciling caveats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg.ontology import Ontology
+from kg.rdf import AnchoredClaim
+from kg.vocab import CONCEPT, DISAGREEMENT, KGQA
+
+INCOMPATIBLE_DIRECTIONS = frozenset(
+    {frozenset({"improves", "impairs"}), frozenset({"no-effect", "impairs"})}
+)
+INCOMPATIBLE_STANCES = frozenset({frozenset({"recommended", "discouraged"})})
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two claims that cannot both hold as stated, and the caveats that may reconcile them."""
+
+    first: AnchoredClaim
+    second: AnchoredClaim
+    activity: str
+    goal: str | None
+    reconciling_caveats: tuple[str, ...]
+
+    @property
+    def within_source(self) -> bool:
+        return self.first.source_slug == self.second.source_slug
+
+    @property
+    def iri(self) -> URIRef:
+        key = f"{self.first.iri} {self.second.iri}".encode()
+        return DISAGREEMENT[hashlib.sha256(key).hexdigest()[:16]]
+
+    def topic(self, ontology: Ontology) -> str:
+        activity = ontology.label(CONCEPT[self.activity])
+        if self.goal is None:
+            return f"{activity} (recommendation)"
+        return f"{activity} -> {ontology.label(CONCEPT[self.goal])}"
+
+
+def _narrower(ontology: Ontology, a: str, b: str) -> str:
+    """Of two related concepts, the more specific one."""
+    return a if CONCEPT[b] in ontology.ancestors(CONCEPT[a]) else b
+
+
+def _broader(ontology: Ontology, a: str, b: str) -> str:
+    return b if _narrower(ontology, a, b) == a else a
+
+
+def _related_pairs(
+    ontology: Ontology, xs: Iterable[str], ys: Iterable[str]
+) -> Iterator[tuple[str, str]]:
+    ys = tuple(ys)
+    for x in xs:
+        for y in ys:
+            if ontology.related(CONCEPT[x], CONCEPT[y]):
+                yield x, y
+
+
+def _conflict_topic(
+    ontology: Ontology, a: AnchoredClaim, b: AnchoredClaim
+) -> tuple[str, str | None] | None:
+    """The (activity, goal) the two claims disagree on, or None when they do not disagree."""
+    sa, sb = a.spec, b.spec
+    if sa.kind == sb.kind == "effect" and sa.direction and sb.direction:
+        if frozenset({sa.direction, sb.direction}) not in INCOMPATIBLE_DIRECTIONS:
+            return None
+        for act_a, act_b in _related_pairs(ontology, sa.activities, sb.activities):
+            for goal_a, goal_b in _related_pairs(ontology, sa.goals, sb.goals):
+                return _narrower(ontology, act_a, act_b), _broader(ontology, goal_a, goal_b)
+        return None
+    if sa.kind == sb.kind == "recommendation" and sa.stance and sb.stance:
+        if frozenset({sa.stance, sb.stance}) not in INCOMPATIBLE_STANCES:
+            return None
+        for act_a, act_b in _related_pairs(ontology, sa.activities, sb.activities):
+            return _narrower(ontology, act_a, act_b), None
+    return None
+
+
+def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[Disagreement]:
+    """Every pair of claims that disagree, in a stable order (by claim IRI)."""
+    ordered = sorted(claims, key=lambda c: str(c.iri))
+    found: list[Disagreement] = []
+    for a, b in combinations(ordered, 2):
+        topic = _conflict_topic(ontology, a, b)
+        if topic is None:
+            continue
+        caveats = set(a.spec.caveats) ^ set(b.spec.caveats)
+        found.append(Disagreement(a, b, topic[0], topic[1], tuple(sorted(caveats))))
+    return found
+
+
+def disagreement_graph(ontology: Ontology, disagreements: list[Disagreement]) -> Graph:
+    """The disagreements as RDF, for the inference graph."""
+    graph = Graph()
+    for d in disagreements:
+        node = d.iri
+        graph.add((node, RDF.type, KGQA.Disagreement))
+        graph.add((node, KGQA.topic, Literal(d.topic(ontology))))
+        graph.add((node, RDFS.label, Literal(f"Disagreement: {d.topic(ontology)}")))
+        graph.add((node, KGQA.activity, CONCEPT[d.activity]))
+        if d.goal is not None:
+            graph.add((node, KGQA.goal, CONCEPT[d.goal]))
+        graph.add((node, KGQA.withinSource, Literal(d.within_source, datatype=XSD.boolean)))
+        for claim in (d.first, d.second):
+            graph.add((node, KGQA.disputes, claim.iri))
+            graph.add((node, PROV.wasDerivedFrom, claim.iri))
+        for caveat in d.reconciling_caveats:
+            graph.add((node, KGQA.reconcilingCaveat, CONCEPT[caveat]))
+    return graph
+
+
+def closure_graph(ontology: Ontology) -> Graph:
+    """skos:broaderTransitive and skos:narrowerTransitive for every concept, materialised."""
+    graph = Graph()
+    for iri in ontology.concepts:
+        for ancestor in ontology.ancestors(iri):
+            graph.add((iri, SKOS.broaderTransitive, ancestor))
+            graph.add((ancestor, SKOS.narrowerTransitive, iri))
+    return graph

@@ -1,0 +1,142 @@
+"""The vocabulary as Python values: concepts by kind, their labels and their hierarchy.
+
+Read once from ontology.ttl; everything that matches words to concepts starts here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SDO, SKOS
+
+from kg.errors import CorpusError
+from kg.resources import ontology_path
+from kg.vocab import AUTHORITY, CONCEPT, KGQA
+
+CONCEPT_CLASSES: dict[str, URIRef] = {
+    "activity": KGQA.Activity,
+    "goal": KGQA.Goal,
+    "caveat": KGQA.Caveat,
+    "hedge": KGQA.Hedge,
+    "direction": KGQA.Direction,
+    "stance": KGQA.Stance,
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One SKOS concept of the ontology."""
+
+    iri: URIRef
+    kind: str
+    pref_label: str
+    alt_labels: tuple[str, ...]
+    definition: str
+    broader: tuple[URIRef, ...]
+
+    @property
+    def slug(self) -> str:
+        return str(self.iri).removeprefix(str(CONCEPT))
+
+
+@dataclass(frozen=True)
+class Authority:
+    """An organisation or publication a source credits."""
+
+    iri: URIRef
+    name: str
+    alt_labels: tuple[str, ...]
+
+    @property
+    def slug(self) -> str:
+        return str(self.iri).removeprefix(str(AUTHORITY))
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """Concepts and authorities of ontology.ttl, and the graph they came from."""
+
+    graph: Graph
+    concepts: dict[URIRef, Concept]
+    authorities: dict[URIRef, Authority]
+
+    def concept(self, kind: str, slug: str) -> Concept | None:
+        """The concept of this kind with this slug, or None."""
+        found = self.concepts.get(CONCEPT[slug])
+        return found if found is not None and found.kind == kind else None
+
+    def of_kind(self, kind: str) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.kind == kind]
+
+    def ancestors(self, iri: URIRef) -> frozenset[URIRef]:
+        """Every concept reachable by skos:broader from iri (iri excluded)."""
+        return self._ancestor_map.get(iri, frozenset())
+
+    def related(self, a: URIRef, b: URIRef) -> bool:
+        """True when a and b are the same concept or one is broader than the other."""
+        return a == b or a in self.ancestors(b) or b in self.ancestors(a)
+
+    def label(self, iri: URIRef) -> str:
+        concept = self.concepts.get(iri)
+        if concept is not None:
+            return concept.pref_label
+        authority = self.authorities.get(iri)
+        return authority.name if authority is not None else str(iri)
+
+    @cached_property
+    def _ancestor_map(self) -> dict[URIRef, frozenset[URIRef]]:
+        result: dict[URIRef, frozenset[URIRef]] = {}
+        for iri in self.concepts:
+            seen: set[URIRef] = set()
+            stack = list(self.concepts[iri].broader)
+            while stack:
+                parent = stack.pop()
+                if parent not in seen:
+                    seen.add(parent)
+                    known = self.concepts.get(parent)
+                    stack.extend(known.broader if known else ())
+            result[iri] = frozenset(seen)
+        return result
+
+
+def _text(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
+    return sorted(str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal))
+
+
+def load_ontology(path: Path | None = None) -> Ontology:
+    """Parse ontology.ttl into an Ontology; a parse error is a CorpusError naming the file."""
+    path = path or ontology_path()
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many parser-specific types
+        raise CorpusError(f"{path}: cannot parse the ontology: {exc}") from exc
+    concepts: dict[URIRef, Concept] = {}
+    for kind, cls in CONCEPT_CLASSES.items():
+        for iri in graph.subjects(RDF.type, cls):
+            if not isinstance(iri, URIRef):
+                continue
+            prefs = _text(graph, iri, SKOS.prefLabel)
+            concepts[iri] = Concept(
+                iri=iri,
+                kind=kind,
+                pref_label=prefs[0] if prefs else str(iri).rsplit("/", 1)[-1],
+                alt_labels=tuple(_text(graph, iri, SKOS.altLabel)),
+                definition=" ".join(_text(graph, iri, SKOS.definition)),
+                broader=tuple(
+                    sorted(b for b in graph.objects(iri, SKOS.broader) if isinstance(b, URIRef))
+                ),
+            )
+    authorities = {
+        iri: Authority(
+            iri=iri,
+            name=(_text(graph, iri, SDO.name) or _text(graph, iri, RDFS.label) or [str(iri)])[0],
+            alt_labels=tuple(_text(graph, iri, SKOS.altLabel)),
+        )
+        for iri in graph.subjects(RDF.type, KGQA.Authority)
+        if isinstance(iri, URIRef)
+    }
+    return Ontology(graph=graph, concepts=concepts, authorities=authorities)

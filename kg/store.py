@@ -1,0 +1,160 @@
+"""The store: Oxigraph on disk, built in a fresh directory and swapped in only when complete.
+
+Layout of a data directory:
+
+    builds/<build-id>/oxigraph/   the Oxigraph store of one complete build
+    builds/<build-id>/dumps/      TriG, N-Quads, Turtle and JSON-LD dumps of it
+    builds/<build-id>/manifest.json
+    builds/<build-id>.partial/    a build under way (or one that was interrupted)
+    current -> builds/<build-id>  replaced atomically when a build succeeds
+    build.lock                    held by the build under way
+
+Readers open `current` read-only, so a build never blocks them and a failed or interrupted
+build leaves the previous store untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import BuildError, QueryError, StoreError
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+KEEP_BUILDS = 2  # the current build and the one before it, for readers still holding it open
+
+
+def current_link(data_dir: Path) -> Path:
+    return data_dir / "current"
+
+
+def current_build(data_dir: Path) -> Path | None:
+    """The directory of the current build, or None when nothing has been built."""
+    link = current_link(data_dir)
+    if not link.is_symlink():
+        return None
+    target = link.resolve()
+    return target if (target / "manifest.json").is_file() else None
+
+
+def read_manifest(build_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{build_dir}: unreadable build manifest: {exc}") from exc
+    if not isinstance(data, dict):
+        raise StoreError(f"{build_dir}: unreadable build manifest")
+    return data
+
+
+@dataclass
+class EmbeddedStore:
+    """A read-only handle on the current build's Oxigraph store."""
+
+    build_dir: Path
+    store: ox.Store
+
+    @property
+    def build_id(self) -> str:
+        return self.build_dir.name
+
+    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless told otherwise."""
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=union_default_graph)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {_one_line(str(exc))}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {_one_line(str(exc))}") from exc
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def open_store(data_dir: Path) -> EmbeddedStore:
+    """Open the current build read-only; StoreError when there is none yet."""
+    build_dir = current_build(data_dir)
+    if build_dir is None:
+        raise StoreError(f"no graph has been built in {data_dir}: run `kgqa build` first")
+    try:
+        store = ox.Store.read_only(str(build_dir / "oxigraph"))
+    except OSError as exc:
+        raise StoreError(f"{build_dir}: cannot open the store: {_one_line(str(exc))}") from exc
+    return EmbeddedStore(build_dir=build_dir, store=store)
+
+
+@contextlib.contextmanager
+def build_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data directory's build lock; BuildError when another build holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "build.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(f"another build is running in {data_dir}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_build_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+
+
+@contextlib.contextmanager
+def staged_build(data_dir: Path) -> Iterator[Path]:
+    """A fresh `.partial` directory to build into; swapped in as `current` only on success.
+
+    The caller must hold the build lock. Leftovers of interrupted builds are removed first.
+    """
+    builds = data_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    for leftover in builds.glob("*.partial"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    build_id = new_build_id()
+    partial = builds / f"{build_id}.partial"
+    partial.mkdir()
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    final = builds / build_id
+    partial.rename(final)
+    _swap_current(data_dir, final)
+    _prune(builds, keep=final)
+
+
+def _swap_current(data_dir: Path, final: Path) -> None:
+    tmp = data_dir / f".current-{uuid.uuid4().hex[:8]}"
+    os.symlink(os.path.relpath(final, data_dir), tmp)
+    os.replace(tmp, current_link(data_dir))  # atomic on POSIX
+    fd = os.open(data_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    complete = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
+    for old in complete[:-KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def write_manifest(build_dir: Path, manifest: dict[str, Any]) -> None:
+    (build_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

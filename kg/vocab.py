@@ -1,0 +1,119 @@
+"""Namespaces: ours and the W3C / community vocabularies the graph uses.
+
+Terms are declared, so a misspelt one fails at import instead of in a query.
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
+
+BASE = "https://w3id.org/kgqa/"
+
+
+class KGQA(DefinedNamespace):
+    """The kgqa ontology (classes and properties)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    Source: URIRef
+    Claim: URIRef
+    EffectClaim: URIRef
+    Recommendation: URIRef
+    AlternativeClaim: URIRef
+    QuantityClaim: URIRef
+    FactClaim: URIRef
+    Effect: URIRef
+    Activity: URIRef
+    Goal: URIRef
+    Caveat: URIRef
+    Hedge: URIRef
+    Direction: URIRef
+    Stance: URIRef
+    Authority: URIRef
+    Quantity: URIRef
+    Disagreement: URIRef
+
+    activity: URIRef
+    goal: URIRef
+    direction: URIRef
+    stance: URIRef
+    asserts: URIRef
+    insteadOf: URIRef
+    hedge: URIRef
+    caveat: URIRef
+    quantity: URIRef
+    sourceNeeded: URIRef
+    claimId: URIRef
+    citation: URIRef
+    contentHash: URIRef
+    slug: URIRef
+    fileName: URIRef
+    textLength: URIRef
+    disputes: URIRef
+    reconcilingCaveat: URIRef
+    withinSource: URIRef
+    topic: URIRef
+
+
+class OA(DefinedNamespace):
+    """W3C Web Annotation vocabulary (the terms kgqa uses)."""
+
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+    _fail = True
+
+    Annotation: URIRef
+    SpecificResource: URIRef
+    TextQuoteSelector: URIRef
+    TextPositionSelector: URIRef
+    hasBody: URIRef
+    hasTarget: URIRef
+    hasSource: URIRef
+    hasSelector: URIRef
+    exact: URIRef
+    prefix: URIRef
+    suffix: URIRef
+    start: URIRef
+    end: URIRef
+    motivatedBy: URIRef
+    describing: URIRef
+
+
+CONCEPT = Namespace(BASE + "concept/")
+AUTHORITY = Namespace(BASE + "authority/")
+SOURCE = Namespace(BASE + "source/")
+CLAIM = Namespace(BASE + "claim/")
+EFFECT = Namespace(BASE + "effect/")
+DISAGREEMENT = Namespace(BASE + "disagreement/")
+GRAPH = Namespace(BASE + "graph/")
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+
+def source_graph(slug: str) -> URIRef:
+    """The named graph that holds one source's claims."""
+    return GRAPH[f"source/{slug}"]
+
+
+PREFIXES: dict[str, str] = {
+    "kgqa": str(KGQA._NS),
+    "kc": str(CONCEPT),
+    "ka": str(AUTHORITY),
+    "src": str(SOURCE),
+    "claim": str(CLAIM),
+    "oa": str(OA._NS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "schema": str(SDO),
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "sh": str(SH),
+}
+
+
+def sparql_prefixes() -> str:
+    """PREFIX lines for every namespace above, for queries and the editor."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

@@ -1,0 +1,1 @@
+"""Questions to cited answers: interpretation, SPARQL, answers."""

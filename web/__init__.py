@@ -1,0 +1,1 @@
+"""The web front end and the `kgqa` command that assembles every package's subcommands."""
