@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,11 +104,14 @@ def anchor_claims(doc: Document) -> list[AnchoredClaim]:
     return anchored
 
 
-def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
+@contextlib.contextmanager
+def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Add the time the block takes to timings[name]."""
     began = time.perf_counter()
-    result = fn()
-    timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
-    return result
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
 
 
 def check_corpus(corpus: Path, ontology: Ontology, validator: Validator) -> CheckedCorpus:
@@ -116,23 +120,27 @@ def check_corpus(corpus: Path, ontology: Ontology, validator: Validator) -> Chec
     sources: list[SourceResult] = []
     slugs: dict[str, Path] = {}
     for path in find_claims_files(corpus):
-        spec = _timed(timings, "read_s", lambda p=path: read_claims_file(p, ontology))
-        if spec.slug in slugs:
-            raise CorpusError(
-                f"{path.name}: source slug {spec.slug!r} is used by {slugs[spec.slug].name} too"
-            )
-        slugs[spec.slug] = path
-        doc = _timed(timings, "read_s", lambda s=spec: read_document(s))
-        claims = _timed(timings, "anchor_s", lambda d=doc: anchor_claims(d))
-        graph = _timed(timings, "map_s", lambda d=doc, c=claims: source_graph(d, c))
-        _timed(
-            timings, "validate_s", lambda g=graph, s=spec: validator.check(g, s.claims_path.name)
-        )
+        with _timer(timings, "read_s"):
+            spec = read_claims_file(path, ontology)
+            if spec.slug in slugs:
+                raise CorpusError(
+                    f"{path.name}: source slug {spec.slug!r} is used by {slugs[spec.slug].name} too"
+                )
+            slugs[spec.slug] = path
+            doc = read_document(spec)
+        with _timer(timings, "anchor_s"):
+            claims = anchor_claims(doc)
+        with _timer(timings, "map_s"):
+            graph = source_graph(doc, claims)
+        with _timer(timings, "validate_s"):
+            validator.check(graph, spec.claims_path.name)
         sources.append(SourceResult(document=doc, claims=claims, graph=graph))
     all_claims = [c for s in sources for c in s.claims]
-    disagreements = _timed(timings, "infer_s", lambda: find_disagreements(ontology, all_claims))
-    inferred = disagreement_graph(ontology, disagreements) + closure_graph(ontology)
-    _timed(timings, "validate_s", lambda: validator.check(inferred, "inferred disagreements"))
+    with _timer(timings, "infer_s"):
+        disagreements = find_disagreements(ontology, all_claims)
+        inferred = disagreement_graph(ontology, disagreements) + closure_graph(ontology)
+    with _timer(timings, "validate_s"):
+        validator.check(inferred, "inferred disagreements")
     return CheckedCorpus(
         sources=sources, disagreements=disagreements, inferred=inferred, timings=timings
     )
@@ -181,7 +189,8 @@ def build(corpus: Path, data_dir: Path) -> BuildReport:
     with build_lock(data_dir):
         checked = check_corpus(corpus, ontology, validator)
         with staged_build(data_dir) as partial:
-            triples = _timed(checked.timings, "store_s", lambda: _write_store(partial, checked))
+            with _timer(checked.timings, "store_s"):
+                triples = _write_store(partial, checked)
             seconds = time.perf_counter() - began
             build_id = partial.name.removesuffix(".partial")
             write_manifest(partial, _manifest(build_id, checked, triples, seconds))

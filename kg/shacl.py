@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from kg.errors import BuildError
 from kg.ontology import Ontology
@@ -47,10 +48,10 @@ class Validator:
         )
 
 
-def _describe(report: Graph, result: object) -> str:
-    focus = report.value(result, SH.focusNode)  # type: ignore[arg-type]
-    path = report.value(result, SH.resultPath)  # type: ignore[arg-type]
-    message = report.value(result, SH.resultMessage)  # type: ignore[arg-type]
+def _describe(report: Graph, result: Node) -> str:
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    message = report.value(result, SH.resultMessage)
     parts = [str(focus) if isinstance(focus, URIRef | Literal) else "a node"]
     if isinstance(path, URIRef):
         parts.append(str(path))

@@ -1,0 +1,188 @@
+"""The real corpus, built: counts, exact citations, the central disagreements, agreements."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.resources import bundled_corpus
+from kg.stats import collect_stats
+from kg.store import EmbeddedStore
+from kg.vocab import sparql_prefixes
+from tests.conftest import Built, run_kgqa
+
+SEED_SHA256 = {
+    "000_0f5f9aaa0e20614c.txt": "353f956d30bd52dffb027a97a8fa27d4e28bc2170ccdc19daac405c47c1511ac",
+    "001_2a2d110ca9da8938.txt": "5965b7c5f5ecf093ee5f6056698e1bb0a0187d094269c1f2b615c7aa8596be9e",
+}
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
+    result = store.query(sparql_prefixes() + query)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+
+
+def test_corpus_documents_are_byte_for_byte_the_seeds() -> None:
+    for name, digest in SEED_SHA256.items():
+        data = (bundled_corpus() / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest
+        if SHARED_SEEDS.is_dir():
+            assert data == (SHARED_SEEDS / name).read_bytes()
+
+
+def test_stats_count_both_documents_and_over_seventy_claims(built: Built) -> None:
+    result = run_kgqa("stats", "--json", data_dir=built.data_dir)
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["sources"] == 2
+    assert stats["claims"] >= 70
+    assert all(n >= 30 for n in stats["claims_per_source"].values())
+    assert stats["triples"] > 3000
+    assert stats["disagreements"] > 0
+
+
+def test_every_citation_quote_equals_the_text_between_its_offsets(
+    built: Built, texts: dict[str, str]
+) -> None:
+    query = """SELECT ?claim ?slug ?exact ?start ?end WHERE {
+        ?claim kgqa:citation ?t . ?t oa:hasSource/kgqa:slug ?slug ;
+           oa:hasSelector ?q, ?p . ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end . }"""
+    result = run_kgqa("sparql", "--format", "json", query, data_dir=built.data_dir)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]["bindings"]
+    assert len(rows) >= 70
+    for row in rows:
+        text = texts[row["slug"]["value"]]
+        start, end = int(row["start"]["value"]), int(row["end"]["value"])
+        assert text[start:end] == row["exact"]["value"], row["claim"]["value"]
+
+
+def test_every_claim_has_exactly_one_citation(store: EmbeddedStore) -> None:
+    rows = select(
+        store,
+        """SELECT ?claim (COUNT(?t) AS ?n) WHERE { ?claim a kgqa:Claim .
+             OPTIONAL { ?claim kgqa:citation ?t } } GROUP BY ?claim HAVING (COUNT(?t) != 1)""",
+    )
+    assert rows == []
+
+
+DISAGREEMENT_QUOTES = """SELECT ?d ?quoteA ?slugA ?quoteB ?slugB WHERE {
+    ?d a kgqa:Disagreement ; kgqa:disputes ?a, ?b . FILTER (STR(?a) < STR(?b))
+    ?a kgqa:citation/oa:hasSelector/oa:exact ?quoteA ; schema:appearance/kgqa:slug ?slugA .
+    ?b kgqa:citation/oa:hasSelector/oa:exact ?quoteB ; schema:appearance/kgqa:slug ?slugB . }"""
+
+
+def _pairs(store: EmbeddedStore) -> list[tuple[str, str, str, str]]:
+    rows = select(store, DISAGREEMENT_QUOTES)
+    return [(r["slugA"], r["quoteA"], r["slugB"], r["quoteB"]) for r in rows]
+
+
+def _disagree(store: EmbeddedStore, phrase_001: str, phrase_000: str) -> bool:
+    for slug_a, quote_a, slug_b, quote_b in _pairs(store):
+        sides = {slug_a: quote_a, slug_b: quote_b}
+        if (
+            set(sides) == {"000", "001"}
+            and phrase_001 in sides["001"]
+            and phrase_000 in sides["000"]
+        ):
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("phrase_001", "phrase_000"),
+    [
+        ("quicker recovery", "obstructing the recovery process"),
+        ("shorten this recovery time", "obstructing the recovery process"),
+        ("quicker recovery", "compromising the rest they need"),
+        (
+            "lose muscle by running after your leg workout",
+            "could potentially hinder muscle development",
+        ),
+    ],
+)
+def test_central_disagreements_are_inferred(
+    store: EmbeddedStore, phrase_001: str, phrase_000: str
+) -> None:
+    assert _disagree(store, phrase_001, phrase_000)
+
+
+@pytest.mark.parametrize("goal", ["calorie-burn", "injury-prevention", "endurance"])
+def test_points_of_agreement_are_not_disagreements(store: EmbeddedStore, goal: str) -> None:
+    rows = select(
+        store,
+        f"""SELECT ?d WHERE {{ ?d a kgqa:Disagreement ; kgqa:withinSource false ;
+              kgqa:disputes ?a, ?b . FILTER (?a != ?b)
+              ?a kgqa:goal kc:{goal} . ?b kgqa:goal kc:{goal} . }}""",
+    )
+    assert rows == []
+
+
+def test_disagreements_record_reconciling_caveats(store: EmbeddedStore) -> None:
+    rows = select(
+        store,
+        """SELECT DISTINCT ?caveat WHERE { ?d a kgqa:Disagreement ; kgqa:reconcilingCaveat ?caveat }""",
+    )
+    caveats = {r["caveat"].rsplit("/", 1)[-1] for r in rows}
+    assert "high-intensity" in caveats
+
+
+def test_a_source_contradicting_itself_is_recorded(store: EmbeddedStore) -> None:
+    rows = select(store, "SELECT ?d WHERE { ?d a kgqa:Disagreement ; kgqa:withinSource true }")
+    assert rows
+
+
+def test_one_named_graph_per_source_plus_ontology_and_inferences(store: EmbeddedStore) -> None:
+    rows = select(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {r["g"].removeprefix("https://w3id.org/kgqa/graph/") for r in rows} == {
+        "ontology",
+        "inferred",
+        "source/000",
+        "source/001",
+    }
+
+
+def test_dumps_are_written_and_parse(built: Built) -> None:
+    dumps = built.report.build_dir / "dumps"
+    quads = {}
+    for name, fmt in [
+        ("kgqa.trig", ox.RdfFormat.TRIG),
+        ("kgqa.nq", ox.RdfFormat.N_QUADS),
+        ("kgqa.jsonld", ox.RdfFormat.JSON_LD),
+        ("kgqa.ttl", ox.RdfFormat.TURTLE),
+    ]:
+        quads[name] = list(ox.parse(path=str(dumps / name), format=fmt))
+    assert (
+        len(quads["kgqa.trig"])
+        == len(quads["kgqa.nq"])
+        == len(quads["kgqa.jsonld"])
+        == built.report.triples
+    )
+    assert 0 < len(quads["kgqa.ttl"]) <= built.report.triples
+
+
+def test_stats_agree_with_the_build_report(built: Built, store: EmbeddedStore) -> None:
+    stats = collect_stats(store)
+    assert stats["claims"] == built.report.claims
+    assert stats["triples"] == built.report.triples
+    assert stats["disagreements"] == built.report.disagreements
+
+
+def test_hedges_attributions_and_source_needed_are_recorded(store: EmbeddedStore) -> None:
+    authorities = select(store, "SELECT DISTINCT ?a WHERE { ?c prov:wasAttributedTo ?a }")
+    assert {r["a"].rsplit("/", 1)[-1] for r in authorities} == {
+        "american-council-on-exercise",
+        "national-strength-and-conditioning-association",
+        "journal-of-strength-and-conditioning-research",
+    }
+    unsupported = select(store, "SELECT ?c WHERE { ?c kgqa:sourceNeeded true }")
+    assert len(unsupported) >= 5
+    hedges = select(store, "SELECT DISTINCT ?h WHERE { ?c kgqa:hedge ?h }")
+    assert {r["h"].rsplit("/", 1)[-1] for r in hedges} == {"certain", "likely", "possible"}
