@@ -23,6 +23,7 @@ CONCEPT_CLASSES: dict[str, URIRef] = {
     "hedge": KGQA.Hedge,
     "direction": KGQA.Direction,
     "stance": KGQA.Stance,
+    "intent": KGQA.Intent,
 }
 
 

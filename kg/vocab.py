@@ -32,6 +32,7 @@ class KGQA(DefinedNamespace):
     Authority: URIRef
     Quantity: URIRef
     Disagreement: URIRef
+    Intent: URIRef
 
     activity: URIRef
     goal: URIRef
