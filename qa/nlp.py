@@ -1,0 +1,130 @@
+"""The question pipeline: spaCy (blank English, lookup lemmas) with matchers built from the ontology.
+
+Every label a concept has (skos:prefLabel, skos:altLabel) becomes three kinds of pattern: its lower
+case, its lemmas (so "legs", "jogs" and "ran" match), and, for words of four letters or more, a
+fuzzy pattern that tolerates one or two typing errors but only on words that are rare in English
+(so "runing" and "kil" match, "will" and "gun" do not). Built once, then reused for every question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Token
+
+RARE_LOGPROB = -13.5  # words rarer than this in English (or unknown) may be typos: fuzzy-matched
+FUZZY_MIN_CHARS = 4
+RARITY_COMPONENT = "kgqa_rarity"
+PRIORITY = {"exact": 0, "lemma": 1, "fuzzy": 2}
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label of one concept (or source, or authority): what the matchers look for."""
+
+    key: str  # the concept's IRI, or another identifier the caller understands
+    kind: str  # activity, goal, caveat, direction, intent, source, authority ...
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of the question that names a concept."""
+
+    key: str
+    kind: str
+    start: int  # token offsets
+    end: int
+    text: str
+    how: str  # exact, lemma or fuzzy
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """English words too frequent to be typos (see scripts/make-common-words)."""
+    text = files("qa").joinpath("data", "common_words.txt").read_text(encoding="utf-8")
+    return frozenset(text.split())
+
+
+@Language.component(RARITY_COMPONENT)
+def mark_rare(doc: Doc) -> Doc:
+    """Mark the words rare enough to be typos; only those are fuzzy-matched."""
+    common = common_words()
+    for token in doc:
+        token._.kgqa_rare = token.is_alpha and token.lower_ not in common
+    return doc
+
+
+def blank_english() -> Language:
+    """spacy.blank('en') with the lookup lemmatizer from spacy-lookups-data; no model download."""
+    if not Token.has_extension("kgqa_rare"):
+        Token.set_extension("kgqa_rare", default=False)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.add_pipe(RARITY_COMPONENT, last=True)
+    return nlp
+
+
+class ConceptMatcher:
+    """Finds the labelled things a question mentions."""
+
+    def __init__(self, nlp: Language, labels: Iterable[Label]) -> None:
+        self.nlp = nlp
+        self.labels: dict[str, list[Label]] = {}
+        self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.fuzzy = Matcher(nlp.vocab)
+        for label in labels:
+            self._add(label)
+
+    def _add(self, label: Label) -> None:
+        text = label.text.lower().strip()
+        if not text:
+            return
+        match_id = f"{label.kind}\t{label.key}"
+        if match_id in self.labels and any(lb.text.lower() == text for lb in self.labels[match_id]):
+            return
+        self.labels.setdefault(match_id, []).append(label)
+        self.exact.add(match_id, [self.nlp.make_doc(text)])
+        self.lemma.add(match_id, [self.nlp(text)])
+        words = [t.lower_ for t in self.nlp.make_doc(text)]
+        if any(len(w) >= FUZZY_MIN_CHARS and w.isalpha() for w in words):
+            self.fuzzy.add(match_id, [[self._fuzzy_token(w) for w in words]])
+
+    @staticmethod
+    def _fuzzy_token(word: str) -> dict[str, object]:
+        if len(word) < FUZZY_MIN_CHARS or not word.isalpha():
+            return {"LOWER": word}
+        operator = "FUZZY1" if len(word) < 7 else "FUZZY2"
+        return {"LOWER": {operator: word}, "_": {"kgqa_rare": True}}
+
+    def doc(self, text: str) -> Doc:
+        return self.nlp(text)
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        """Every mention: where spans overlap the longest wins, and on one span the most exact."""
+        found: dict[tuple[int, int, str], str] = {}
+        for how, matcher in (("exact", self.exact), ("lemma", self.lemma), ("fuzzy", self.fuzzy)):
+            for match_id, start, end in matcher(doc):
+                key = (start, end, self.nlp.vocab.strings[match_id])
+                if key not in found or PRIORITY[how] < PRIORITY[found[key]]:
+                    found[key] = how
+        ranked = sorted(found.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), PRIORITY[kv[1]], kv[0][0]))
+        taken: dict[tuple[int, int], str] = {}  # span -> how it was matched
+        kept: list[Mention] = []
+        for (start, end, match_id), how in ranked:
+            if taken.get((start, end), how) != how or any(
+                start < t_end and t_start < end and (t_start, t_end) != (start, end) for t_start, t_end in taken
+            ):
+                continue
+            taken[(start, end)] = how
+            kind, key = match_id.split("\t", 1)
+            kept.append(Mention(key=key, kind=kind, start=start, end=end, text=doc[start:end].text, how=how))
+        return sorted(kept, key=lambda m: (m.start, m.end, m.kind, m.key))
