@@ -23,7 +23,7 @@ CLAIM_FIELDS = {
     "id", "kind", "quote", "occurrence", "summary", "activities", "goals", "direction", "stance",
     "instead_of", "hedge", "caveats", "quantity", "attribution", "source_needed",
 }  # fmt: skip
-SOURCE_FIELDS = {"slug", "file", "title", "url", "publisher", "language"}
+SOURCE_FIELDS = {"slug", "file", "title", "short_title", "aliases", "url", "publisher", "language"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class SourceSpec:
     url: str | None = None
     publisher: str | None = None
     language: str = "en"
+    short_title: str | None = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def document_path(self) -> Path:
@@ -293,7 +295,16 @@ def read_claims_file(path: Path, ontology: Ontology) -> SourceSpec:
         url=reader.text(source, "url", None, required=False),
         publisher=reader.text(source, "publisher", None, required=False),
         language=reader.text(source, "language", None, required=False) or "en",
+        short_title=reader.text(source, "short_title", None, required=False),
+        aliases=_aliases(reader, source),
     )
+
+
+def _aliases(reader: _ClaimReader, source: dict[str, Any]) -> tuple[str, ...]:
+    value = source.get("aliases", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise reader.fail(source[_LINE], None, "source `aliases` must be a list of names")
+    return tuple(value)
 
 
 def find_claims_files(corpus: Path) -> list[Path]:

@@ -76,6 +76,24 @@ class Ontology:
         """Every concept reachable by skos:broader from iri (iri excluded)."""
         return self._ancestor_map.get(iri, frozenset())
 
+    def descendants(self, iri: URIRef) -> frozenset[URIRef]:
+        """Every concept whose broader chain reaches iri (iri excluded)."""
+        return self._descendant_map.get(iri, frozenset())
+
+    def expand(self, iri: URIRef) -> frozenset[URIRef]:
+        """A concept, everything narrower, and its broader concepts short of a scheme's top.
+
+        What a question about the concept should reach: "cardio" reaches running and jogging;
+        "running" reaches a claim about moderate cardio, but not one about all exercise.
+        """
+        found = {iri, *self.descendants(iri)}
+        concept = self.concepts.get(iri)
+        for parent in concept.broader if concept else ():
+            known = self.concepts.get(parent)
+            if known is not None and known.broader:
+                found.add(parent)
+        return frozenset(found)
+
     def related(self, a: URIRef, b: URIRef) -> bool:
         """True when a and b are the same concept or one is broader than the other."""
         return a == b or a in self.ancestors(b) or b in self.ancestors(a)
@@ -86,6 +104,14 @@ class Ontology:
             return concept.pref_label
         authority = self.authorities.get(iri)
         return authority.name if authority is not None else str(iri)
+
+    @cached_property
+    def _descendant_map(self) -> dict[URIRef, frozenset[URIRef]]:
+        result: dict[URIRef, set[URIRef]] = {}
+        for iri in self.concepts:
+            for ancestor in self.ancestors(iri):
+                result.setdefault(ancestor, set()).add(iri)
+        return {k: frozenset(v) for k, v in result.items()}
 
     @cached_property
     def _ancestor_map(self) -> dict[URIRef, frozenset[URIRef]]:

@@ -77,6 +77,10 @@ def _add_source(graph: Graph, doc: Document) -> None:
         graph.add((node, SDO.url, Literal(spec.url, datatype=XSD.anyURI)))
     if spec.publisher:
         graph.add((node, DCTERMS.publisher, Literal(spec.publisher)))
+    if spec.short_title:
+        graph.add((node, SDO.headline, Literal(spec.short_title)))
+    for alias in spec.aliases:
+        graph.add((node, SDO.alternateName, Literal(alias)))
 
 
 def _add_quantity(graph: Graph, node: URIRef, quantity: Quantity) -> None:

@@ -116,15 +116,20 @@ class ConceptMatcher:
                 key = (start, end, self.nlp.vocab.strings[match_id])
                 if key not in found or PRIORITY[how] < PRIORITY[found[key]]:
                     found[key] = how
-        ranked = sorted(found.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), PRIORITY[kv[1]], kv[0][0]))
+        ranked = sorted(
+            found.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), PRIORITY[kv[1]], kv[0][0])
+        )
         taken: dict[tuple[int, int], str] = {}  # span -> how it was matched
         kept: list[Mention] = []
-        for (start, end, match_id), how in ranked:
+        for (start, end, name), how in ranked:
             if taken.get((start, end), how) != how or any(
-                start < t_end and t_start < end and (t_start, t_end) != (start, end) for t_start, t_end in taken
+                start < t_end and t_start < end and (t_start, t_end) != (start, end)
+                for t_start, t_end in taken
             ):
                 continue
             taken[(start, end)] = how
-            kind, key = match_id.split("\t", 1)
-            kept.append(Mention(key=key, kind=kind, start=start, end=end, text=doc[start:end].text, how=how))
+            kind, key = name.split("\t", 1)
+            kept.append(
+                Mention(key=key, kind=kind, start=start, end=end, text=doc[start:end].text, how=how)
+            )
         return sorted(kept, key=lambda m: (m.start, m.end, m.kind, m.key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import pytest
 from tests.conftest import KGQA, run_kgqa
 
 CLAIMS_000 = "000_0f5f9aaa0e20614c.claims.yaml"
-DOC_001 = "001_2a2d110ca9da8938.txt"
+DOC_000 = "000_0f5f9aaa0e20614c.txt"
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +94,9 @@ def _duplicate_id(corpus: Path) -> str:
 
 
 def _not_utf8(corpus: Path) -> str:
-    path = corpus / DOC_001
-    path.write_bytes(path.read_bytes().replace(b"Absolutely", b"Absolut\xe9ly", 1))
-    return f"{DOC_001}: not UTF-8"
+    path = corpus / DOC_000
+    path.write_bytes(path.read_bytes().replace(b"Debunking", b"D\xe9bunking", 1))
+    return f"{DOC_000}: not UTF-8 (invalid byte 0xe9 at byte offset 1)"
 
 
 BREAKERS: dict[str, Callable[[Path], str]] = {
@@ -174,9 +175,8 @@ def test_interrupted_build_leaves_previous_store_and_is_cleaned_up(
 
 
 def test_a_second_concurrent_build_is_refused(good_build: tuple[Path, dict[str, object]]) -> None:
-    import fcntl
-
-    data_dir, before = good_build
+    data_dir, _ = good_build
+    before = _stats(data_dir)
     with open(data_dir / "build.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         result = run_kgqa("build", data_dir=data_dir)

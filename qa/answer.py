@@ -1,0 +1,96 @@
+"""Answers: the citations chosen, the disagreements among them, a plain-text summary, the JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa.interpret import Interpretation
+from qa.rank import Candidate
+
+LIST_INTENTS = frozenset(
+    {"alternatives", "benefits", "drawbacks", "evidence", "disagreement", "source"}
+)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two or more cited claims, from two sides, that cannot all hold as stated."""
+
+    topic: str
+    claims: tuple[str, ...]
+    within_source: bool
+    reconciling_caveats: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "claims": list(self.claims),
+            "within_source": self.within_source,
+            "reconciling_caveats": list(self.reconciling_caveats),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One question's answer; the CLI, the JSON API and the web pages all render this."""
+
+    interpretation: Interpretation
+    status: str  # answered | no_answer
+    summary: str
+    sparql: str
+    citations: tuple[Candidate, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    consensus: dict[str, list[str]] = field(default_factory=dict)
+    method: str = "structured"  # structured | lexical | none
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object of the `kgqa ask --json` contract (DESIGN.md), plus a few extra fields."""
+        it = self.interpretation
+        return {
+            "question": it.question,
+            "status": self.status,
+            "summary": self.summary,
+            "interpretation": {
+                "intent": it.intent,
+                "activities": list(it.activities),
+                "goals": list(it.goals),
+                "caveats": list(it.caveats),
+                "context_activities": list(it.context_activities),
+                "sources": list(it.sources),
+                "authorities": list(it.authorities),
+                "polarity": it.polarity,
+                "unknown_terms": list(it.unknown_terms),
+            },
+            "sparql": self.sparql,
+            "method": self.method,
+            "citations": [_citation_json(c, self.labels) for c in self.citations],
+            "disagreements": [d.to_json() for d in self.disagreements],
+            "consensus": self.consensus,
+        }
+
+
+def _label(iri: str | None, labels: dict[str, str]) -> str | None:
+    if iri is None:
+        return None
+    return labels.get(iri, iri.rsplit("/", 1)[-1])
+
+
+def _citation_json(c: Candidate, labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        "claim": c.claim,
+        "source": {"id": c.source_iri, "slug": c.slug, "title": c.title},
+        "quote": c.quote,
+        "start": c.start,
+        "end": c.end,
+        "kind": c.kind,
+        "summary": c.summary,
+        "hedge": _label(c.hedge, labels),
+        "direction": _label(c.direction, labels),
+        "stance": _label(c.stance, labels),
+        "caveats": sorted(filter(None, (_label(x, labels) for x in c.caveats))),
+        "attributed_to": c.authority,
+        "source_needed": c.source_needed,
+        "score": c.score,
+    }

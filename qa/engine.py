@@ -1,0 +1,279 @@
+"""The question-answering engine: built once over a store, then `ask` for each question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.ontology import Ontology, load_ontology
+from kg.store import EmbeddedStore
+from kg.vocab import sparql_prefixes
+from qa.answer import LIST_INTENTS, Answer, Disagreement
+from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
+from qa.nlp import ConceptMatcher, Label, blank_english
+from qa.query import QueryBuilder
+from qa.rank import Candidate, score
+from qa.summary import summarise
+
+MAX_INPUT_CHARS = 2000
+KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
+CITED = {"list": 12, "single": 6}
+SOURCES_QUERY = """
+SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
+  ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
+  OPTIONAL { ?source schema:headline ?short }
+  OPTIONAL { ?source dcterms:publisher ?publisher }
+  OPTIONAL { ?source schema:alternateName ?alias }
+}"""
+TEXTS_QUERY = "SELECT ?text WHERE { ?source a kgqa:Source ; schema:text ?text }"
+COVERAGE_QUERY = """
+SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
+GROUP BY ?goal ORDER BY DESC(?n) LIMIT 8"""
+DISAGREEMENTS_QUERY = """
+SELECT ?d ?a ?b ?topic ?within (GROUP_CONCAT(DISTINCT STR(?cv); separator=" ") AS ?caveats) WHERE {
+  #VALUES
+  ?d a kgqa:Disagreement ; kgqa:disputes ?a, ?b ; kgqa:topic ?topic ; kgqa:withinSource ?within .
+  FILTER (STR(?a) < STR(?b))
+  OPTIONAL { ?d kgqa:reconcilingCaveat ?cv }
+} GROUP BY ?d ?a ?b ?topic ?within"""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    iri: str
+    slug: str
+    title: str
+    short_title: str
+
+
+def _value(term: object) -> str | None:
+    return None if term is None else str(getattr(term, "value", term))
+
+
+def clean_question(question: str) -> str:
+    """The question as asked, checked: InputError when empty or too long."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    text = CONTROL.sub(" ", question).strip()
+    if not text:
+        raise InputError("the question is empty")
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputError(
+            f"the question is {len(text)} characters long; the limit is {MAX_INPUT_CHARS}"
+        )
+    return text
+
+
+class Engine:
+    """Answers questions from one store; build once (spaCy pipeline, labels) and reuse."""
+
+    def __init__(self, store: EmbeddedStore, ontology: Ontology | None = None) -> None:
+        self.store = store
+        self.ontology = ontology or load_ontology()
+        self.builder = QueryBuilder(self.ontology)
+        self.sources = self._sources()
+        nlp = blank_english()
+        self.matcher = ConceptMatcher(nlp, self._labels())
+        texts = [_value(r["text"]) or "" for r in self._select(TEXTS_QUERY)]
+        self.corpus_lemmas = frozenset(
+            w
+            for doc in nlp.pipe(texts)
+            for t in doc
+            if t.is_alpha
+            for w in (t.lower_, t.lemma_.lower())
+        )
+        self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
+        self.coverage = self._coverage()
+
+    def _select(self, query: str) -> list[ox.QuerySolution]:
+        result = self.store.query(sparql_prefixes() + query)
+        return list(result) if isinstance(result, ox.QuerySolutions) else []
+
+    def _sources(self) -> dict[str, SourceInfo]:
+        found: dict[str, SourceInfo] = {}
+        self._source_names: list[tuple[str, str]] = []
+        for row in self._select(SOURCES_QUERY):
+            iri, title = _value(row["source"]) or "", _value(row["title"]) or ""
+            short = _value(row["short"]) or re.split(r"[:?]", title)[0].strip() or title
+            found[iri] = SourceInfo(iri, _value(row["slug"]) or "", title, short)
+            for name in (title, short, _value(row["publisher"]), _value(row["alias"])):
+                if name:
+                    self._source_names.append((iri, name))
+        return found
+
+    def _labels(self) -> list[Label]:
+        labels = [
+            Label(str(c.iri), c.kind, text)
+            for c in self.ontology.concepts.values()
+            if c.kind in ("activity", "goal", "caveat", "direction", "intent")
+            for text in (c.pref_label, *c.alt_labels)
+        ]
+        labels += [Label(iri, "source", name) for iri, name in self._source_names]
+        labels += [
+            Label(str(a.iri), "authority", text)
+            for a in self.ontology.authorities.values()
+            for text in (a.name, *a.alt_labels)
+        ]
+        return labels
+
+    def _coverage(self) -> str:
+        goals = [self.labels.get(_value(r["goal"]) or "", "") for r in self._select(COVERAGE_QUERY)]
+        titles = " and ".join(s.short_title for s in self.sources.values())
+        return f"The corpus ({titles}) covers running after a leg-day workout: {', '.join(g for g in goals if g)}."
+
+    def interpret(self, question: str) -> Interpretation:
+        return interpret(
+            clean_question(question)[:MAX_QUESTION_CHARS], self.matcher, self.corpus_lemmas
+        )
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question; InputError for an empty or over-long one."""
+        text = clean_question(question)
+        it = interpret(text, self.matcher, self.corpus_lemmas)
+        it = Interpretation(**{**it.__dict__, "question": text})
+        if it.intent == "out_of_scope":
+            return self._no_answer(it, "")
+        sparql = self.builder.build(it)
+        ranked = self._ranked(it, sparql)
+        method = "structured"
+        if not ranked:
+            sparql = self.builder.build(it, "lexical")
+            ranked = [c for c in self._ranked(it, sparql) if c.score > 0]
+            method = "lexical"
+        if not ranked:
+            return self._no_answer(it, sparql)
+        cited, disagreements = self._select_citations(it, ranked)
+        return Answer(
+            interpretation=it,
+            status="answered",
+            summary=summarise(it, cited, disagreements, self.labels, lexical=method == "lexical"),
+            sparql=sparql,
+            citations=cited,
+            disagreements=tuple(d for d in disagreements if not d.within_source),
+            consensus=self._consensus(cited),
+            method=method,
+            labels=self.labels,
+        )
+
+    def _no_answer(self, it: Interpretation, sparql: str) -> Answer:
+        unknown = f" (nothing on: {', '.join(it.unknown_terms[:5])})" if it.unknown_terms else ""
+        return Answer(
+            interpretation=Interpretation(**{**it.__dict__, "intent": "out_of_scope"}),
+            status="no_answer",
+            summary=f"The corpus has nothing on this{unknown}. {self.coverage}",
+            sparql=sparql,
+            method="none",
+            labels=self.labels,
+        )
+
+    def _ranked(self, it: Interpretation, sparql: str) -> list[Candidate]:
+        rows = self.store.query(sparql)
+        if not isinstance(rows, ox.QuerySolutions):
+            return []
+        found = []
+        for row in rows:
+            source = _value(row["source"]) or ""
+            info = self.sources.get(source)
+            candidate = Candidate(
+                claim=_value(row["claim"]) or "",
+                kind=_value(row["kind"]) or "",
+                slug=_value(row["slug"]) or "",
+                title=_value(row["title"]) or "",
+                short_title=info.short_title if info else _value(row["title"]) or "",
+                quote=_value(row["quote"]) or "",
+                start=int(_value(row["start"]) or 0),
+                end=int(_value(row["end"]) or 0),
+                summary=_value(row["summary"]) or "",
+                hedge=_value(row["hedge"]) or "",
+                direction=_value(row["direction"]),
+                stance=_value(row["stance"]),
+                instead_of=_value(row["insteadOf"]),
+                activities=frozenset((_value(row["activities"]) or "").split()),
+                goals=frozenset((_value(row["goals"]) or "").split()),
+                caveats=frozenset((_value(row["caveats"]) or "").split()),
+                authority=_value(row["authority"]),
+                source_needed=_value(row["sourceNeeded"]) == "true",
+                source_iri=source,
+            )
+            found.append(
+                Candidate(**{**candidate.__dict__, "score": score(candidate, it, self.ontology)})
+            )
+        return sorted(found, key=lambda c: (-c.score, c.slug, c.start))
+
+    def _facet(self, it: Interpretation, c: Candidate) -> str:
+        if it.intent == "alternatives":
+            return " ".join(sorted(c.activities))
+        if it.intent == "evidence":
+            return c.authority or c.claim
+        return " ".join(sorted(c.goals)) or c.claim
+
+    def _select_citations(
+        self, it: Interpretation, ranked: list[Candidate]
+    ) -> tuple[tuple[Candidate, ...], tuple[Disagreement, ...]]:
+        best = ranked[0].score
+        pool = [c for c in ranked if c.score >= KEEP_SHARE * best] or ranked[:1]
+        limit = CITED["list"] if it.intent in LIST_INTENTS else CITED["single"]
+        if it.intent in LIST_INTENTS:
+            firsts: dict[str, Candidate] = {}
+            for c in pool:
+                firsts.setdefault(self._facet(it, c), c)
+            ordered = list(firsts.values()) + [c for c in pool if c not in firsts.values()]
+        else:
+            ordered = pool
+        chosen = ordered[:limit]
+        disagreements = self._disagreements(ranked[:60], chosen)
+        for d in disagreements:
+            if not d.within_source:
+                chosen += [c for c in ranked if c.claim in d.claims and c not in chosen]
+        cited = tuple(sorted(chosen, key=lambda c: -c.score))
+        cited_iris = {c.claim for c in cited}
+        kept = tuple(d for d in disagreements if set(d.claims) <= cited_iris)
+        return cited, kept
+
+    def _disagreements(
+        self, candidates: list[Candidate], chosen: list[Candidate]
+    ) -> list[Disagreement]:
+        if len(candidates) < 2:
+            return []
+        iris = " ".join(f"<{c.claim}>" for c in candidates)
+        query = DISAGREEMENTS_QUERY.replace(
+            "#VALUES", f"VALUES ?a {{ {iris} }} VALUES ?b {{ {iris} }}"
+        )
+        rank = {c.claim: i for i, c in enumerate(candidates)}
+        chosen_iris = {c.claim for c in chosen}
+        by_topic: dict[tuple[str, bool], list[tuple[int, str, str, tuple[str, ...]]]] = {}
+        for row in self._select(query):
+            a, b = _value(row["a"]) or "", _value(row["b"]) or ""
+            within = _value(row["within"]) == "true"
+            if within and not {a, b} <= chosen_iris:
+                continue
+            if not within and not ({a, b} & chosen_iris):
+                continue
+            caveats = tuple(sorted((_value(row["caveats"]) or "").split()))
+            by_topic.setdefault((_value(row["topic"]) or "", within), []).append(
+                (rank[a] + rank[b], a, b, caveats)
+            )
+        found = []
+        for (topic, within), pairs in sorted(
+            by_topic.items(), key=lambda kv: min(p[0] for p in kv[1])
+        ):
+            _, a, b, caveats = min(pairs)
+            found.append(
+                Disagreement(
+                    topic=topic, claims=(a, b), within_source=within, reconciling_caveats=caveats
+                )
+            )
+        cross = [d for d in found if not d.within_source][:2]
+        return cross + [d for d in found if d.within_source][:2]
+
+    def _consensus(self, cited: tuple[Candidate, ...]) -> dict[str, list[str]]:
+        stances: dict[str, set[str]] = {}
+        for c in cited:
+            stance = c.direction or c.stance
+            if stance:
+                stances.setdefault(self.labels.get(stance, stance), set()).add(c.slug)
+        return {k: sorted(v) for k, v in sorted(stances.items())}
