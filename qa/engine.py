@@ -28,7 +28,9 @@ SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
   OPTIONAL { ?source dcterms:publisher ?publisher }
   OPTIONAL { ?source schema:alternateName ?alias }
 }"""
-TEXTS_QUERY = "SELECT ?text WHERE { ?source a kgqa:Source ; schema:text ?text }"
+TEXTS_QUERY = (
+    "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
+)
 COVERAGE_QUERY = """
 SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
 GROUP BY ?goal ORDER BY DESC(?n) LIMIT 8"""
@@ -78,10 +80,10 @@ class Engine:
         self.sources = self._sources()
         nlp = blank_english()
         self.matcher = ConceptMatcher(nlp, self._labels())
-        texts = [_value(r["text"]) or "" for r in self._select(TEXTS_QUERY)]
+        self.texts = {_value(r["slug"]) or "": _value(r["text"]) or "" for r in self._select(TEXTS_QUERY)}
         self.corpus_lemmas = frozenset(
             w
-            for doc in nlp.pipe(texts)
+            for doc in nlp.pipe(self.texts.values())
             for t in doc
             if t.is_alpha
             for w in (t.lower_, t.lemma_.lower())

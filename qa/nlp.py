@@ -113,9 +113,9 @@ class ConceptMatcher:
         found: dict[tuple[int, int, str], str] = {}
         for how, matcher in (("exact", self.exact), ("lemma", self.lemma), ("fuzzy", self.fuzzy)):
             for match_id, start, end in matcher(doc):
-                key = (start, end, self.nlp.vocab.strings[match_id])
-                if key not in found or PRIORITY[how] < PRIORITY[found[key]]:
-                    found[key] = how
+                span = (start, end, self.nlp.vocab.strings[match_id])
+                if span not in found or PRIORITY[how] < PRIORITY[found[span]]:
+                    found[span] = how
         ranked = sorted(
             found.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), PRIORITY[kv[1]], kv[0][0])
         )

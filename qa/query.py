@@ -97,8 +97,9 @@ class QueryBuilder:
     def build(self, it: Interpretation, intent: str | None = None) -> str:
         """The full SPARQL text (prefixes included) for the interpretation's intent, or another."""
         body = template(INTENT_TEMPLATES[intent or it.intent])
-        for placeholder, block in self.blocks(it).items():
-            body = body.replace(placeholder, block)
+        blocks = self.blocks(it)
+        for placeholder in sorted(blocks, key=len, reverse=True):  # #GOAL_OR_CAVEAT before #GOAL
+            body = body.replace(placeholder, blocks[placeholder])
         body = "\n".join(
             line for line in body.splitlines() if not line.startswith("#") and line.strip()
         )

@@ -39,7 +39,9 @@ def _disagreement(
         sides.setdefault(c.short_title, c)
     if d.within_source:
         first, second = (by_iri[i] for i in d.claims)
-        sentences = [_sentence(f"{first.short_title} says {first.summary}, but also that {second.summary}")]
+        sentences = [
+            _sentence(f"{first.short_title} says {first.summary}, but also that {second.summary}")
+        ]
     else:
         parts = [f"{title} says {c.summary}" for title, c in sides.items()]
         sentences = ["The sources disagree.", _sentence("; ".join(parts))]

@@ -10,6 +10,7 @@ import click
 from kg import __version__
 from kg.cli import COMMANDS as KG_COMMANDS
 from kg.errors import KgqaError
+from qa.cli import COMMANDS as QA_COMMANDS
 
 EXIT_ERROR = 2
 
@@ -20,7 +21,7 @@ def cli() -> None:
     """kgqa: questions answered from what documents claim, every sentence cited."""
 
 
-for command in KG_COMMANDS:
+for command in (*KG_COMMANDS, *QA_COMMANDS):
     cli.add_command(command)
 
 

@@ -53,7 +53,9 @@ def test_sparql_reads_a_file_and_standard_input(built: Built, tmp_path: Path) ->
     from_stdin = run_kgqa(
         "sparql", "--format", "csv", "-", stdin=COUNT_SOURCES, data_dir=built.data_dir
     )
-    assert from_file.stdout == from_stdin.stdout == "n\n2\n"  # universal newlines read CSV CRLFs as \n
+    assert (
+        from_file.stdout == from_stdin.stdout == "n\n2\n"
+    )  # universal newlines read CSV CRLFs as \n
 
 
 def test_the_examples_query_runs(built: Built) -> None:
