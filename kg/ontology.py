@@ -94,9 +94,22 @@ class Ontology:
                 found.add(parent)
         return frozenset(found)
 
+    def is_top(self, iri: URIRef) -> bool:
+        """True for a concept with nothing broader: the root of a hierarchy."""
+        concept = self.concepts.get(iri)
+        return concept is None or not concept.broader
+
     def related(self, a: URIRef, b: URIRef) -> bool:
-        """True when a and b are the same concept or one is broader than the other."""
-        return a == b or a in self.ancestors(b) or b in self.ancestors(a)
+        """True when a and b are the same concept, or one is broader than the other and not a root.
+
+        A root ("exercise", "overall fitness") is broader than everything of its kind, so two claims
+        do not speak of the same thing merely because both reach it.
+        """
+        if a == b:
+            return True
+        return (a in self.ancestors(b) and not self.is_top(a)) or (
+            b in self.ancestors(a) and not self.is_top(b)
+        )
 
     def label(self, iri: URIRef) -> str:
         concept = self.concepts.get(iri)
