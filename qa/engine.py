@@ -80,7 +80,9 @@ class Engine:
         self.sources = self._sources()
         nlp = blank_english()
         self.matcher = ConceptMatcher(nlp, self._labels())
-        self.texts = {_value(r["slug"]) or "": _value(r["text"]) or "" for r in self._select(TEXTS_QUERY)}
+        self.texts = {
+            _value(r["slug"]) or "": _value(r["text"]) or "" for r in self._select(TEXTS_QUERY)
+        }
         self.corpus_lemmas = frozenset(
             w
             for doc in nlp.pipe(self.texts.values())
