@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import zip_longest
 
 import pyoxigraph as ox
+from spacy.language import Language
 
 from kg.errors import InputError
 from kg.ontology import Ontology, load_ontology
@@ -15,12 +17,13 @@ from qa.answer import LIST_INTENTS, Answer, Disagreement
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
 from qa.nlp import ConceptMatcher, Label, blank_english
 from qa.query import QueryBuilder
-from qa.rank import Candidate, score
+from qa.rank import Candidate, inverse_document_frequency, score
 from qa.summary import summarise
 
 MAX_INPUT_CHARS = 2000
 KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
-CITED = {"list": 12, "single": 6}
+CITED = {"list": 12, "single": 8}
+MAX_SIDES = 3  # a single answer cites the best-scoring (source, stance) sides, taking turns
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
@@ -31,6 +34,7 @@ SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
 TEXTS_QUERY = (
     "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
 )
+CLAIM_TEXTS_QUERY = "SELECT ?claim ?quote ?summary WHERE { ?claim a kgqa:Claim ; schema:description ?summary ; kgqa:citation/oa:hasSelector/oa:exact ?quote }"
 COVERAGE_QUERY = """
 SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
 GROUP BY ?goal ORDER BY DESC(?n) LIMIT 8"""
@@ -90,8 +94,21 @@ class Engine:
             if t.is_alpha
             for w in (t.lower_, t.lemma_.lower())
         )
+        self.claim_words = self._claim_words(nlp)
+        self.idf = inverse_document_frequency(list(self.claim_words.values()))
         self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
         self.coverage = self._coverage()
+
+    def _claim_words(self, nlp: Language) -> dict[str, frozenset[str]]:
+        """Each claim's words and lemmas (quote and paraphrase), for lexical ranking."""
+        rows = self._select(CLAIM_TEXTS_QUERY)
+        texts = (f"{_value(r['quote'])} {_value(r['summary'])}" for r in rows)
+        return {
+            _value(r["claim"]) or "": frozenset(
+                w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
+            )
+            for r, doc in zip(rows, nlp.pipe(texts), strict=True)
+        }
 
     def _select(self, query: str) -> list[ox.QuerySolution]:
         result = self.store.query(sparql_prefixes() + query)
@@ -219,15 +236,19 @@ class Engine:
         self, it: Interpretation, ranked: list[Candidate]
     ) -> tuple[tuple[Candidate, ...], tuple[Disagreement, ...]]:
         best = ranked[0].score
-        pool = [c for c in ranked if c.score >= KEEP_SHARE * best] or ranked[:1]
-        limit = CITED["list"] if it.intent in LIST_INTENTS else CITED["single"]
-        if it.intent in LIST_INTENTS:
-            firsts: dict[str, Candidate] = {}
-            for c in pool:
-                firsts.setdefault(self._facet(it, c), c)
-            ordered = list(firsts.values()) + [c for c in pool if c not in firsts.values()]
-        else:
-            ordered = pool
+        listing = it.intent in LIST_INTENTS
+        pool = (
+            ranked if listing else [c for c in ranked if c.score >= KEEP_SHARE * best] or ranked[:1]
+        )
+        limit = CITED["list"] if listing else CITED["single"]
+        groups: dict[str, list[Candidate]] = {}
+        for (
+            c
+        ) in pool:  # lists: one per facet first; otherwise take turns between sources and stances
+            side = self._facet(it, c) if listing else f"{c.slug} {c.direction or c.stance}"
+            groups.setdefault(side, []).append(c)
+        sides = list(groups.values()) if listing else list(groups.values())[:MAX_SIDES]
+        ordered = [c for turn in zip_longest(*sides) for c in turn if c is not None]
         chosen = ordered[:limit]
         disagreements = self._disagreements(ranked[:60], chosen)
         for d in disagreements:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -24,10 +25,11 @@ WEIGHTS = {
     "activity": 4.0,
     "goal": 3.0,
     "caveat": 2.0,
-    "context": 1.0,
+    "context": 0.3,
     "kind": 1.5,
     "polarity": 1.0,
     "words": 4.0,
+    "focus": 1.0,
 }
 
 
@@ -74,8 +76,25 @@ def _overlap(asked: tuple[str, ...], have: frozenset[str], ontology: Ontology) -
     return hits / len(asked)
 
 
-def score(candidate: Candidate, it: Interpretation, ontology: Ontology) -> float:
-    """How well a claim answers the interpretation; higher is better."""
+def _focus(it: Interpretation, candidate: Candidate) -> float:
+    """Share of the claim's goals that were asked about: a claim on one asked goal beats a catch-all."""
+    if not it.goals or not candidate.goals:
+        return 0.0
+    return len(candidate.goals & set(it.goals)) / len(candidate.goals)
+
+
+def score(
+    candidate: Candidate,
+    it: Interpretation,
+    ontology: Ontology,
+    idf: dict[str, float] | None = None,
+    claim_words: frozenset[str] | None = None,
+) -> float:
+    """How well a claim answers the interpretation; higher is better.
+
+    Words count by their rarity across the corpus's claims (idf), so "leg" and "day", which every
+    claim shares, weigh little against "sore" or "calories".
+    """
     total = WEIGHTS["activity"] * _overlap(it.activities, candidate.activities, ontology)
     total += WEIGHTS["goal"] * _overlap(it.goals, candidate.goals, ontology)
     total += WEIGHTS["caveat"] * _overlap(it.caveats, candidate.caveats, ontology)
@@ -84,7 +103,25 @@ def score(candidate: Candidate, it: Interpretation, ontology: Ontology) -> float
         total += WEIGHTS["kind"]
     if it.polarity and candidate.direction and candidate.direction.endswith("/" + it.polarity):
         total += WEIGHTS["polarity"]
+    total += WEIGHTS["focus"] * _focus(it, candidate)
     if it.terms:
-        text = words(candidate.quote) | words(candidate.summary)
-        total += WEIGHTS["words"] * len(text & set(it.terms)) / len(it.terms)
+        weights = idf or {}
+        text = (
+            claim_words
+            if claim_words is not None
+            else words(candidate.quote) | words(candidate.summary)
+        )
+        asked = sum(weights.get(t, 1.0) for t in it.terms)
+        hit = sum(weights.get(t, 1.0) for t in it.terms if t in text)
+        total += WEIGHTS["words"] * hit / asked if asked else 0.0
     return round(total, 4)
+
+
+def inverse_document_frequency(word_sets: list[frozenset[str]]) -> dict[str, float]:
+    """log(N / df) for every word of the claims, to weigh question words by how telling they are."""
+    counts: dict[str, int] = {}
+    for found in word_sets:
+        for word in found:
+            counts[word] = counts.get(word, 0) + 1
+    n = max(len(word_sets), 1)
+    return {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
