@@ -8,9 +8,7 @@ from typing import Any
 from qa.interpret import Interpretation
 from qa.rank import Candidate
 
-LIST_INTENTS = frozenset(
-    {"alternatives", "benefits", "drawbacks", "evidence", "disagreement", "source"}
-)
+LIST_INTENTS = frozenset({"alternatives", "benefits", "drawbacks", "evidence", "source"})
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from qa.summary import summarise
 MAX_INPUT_CHARS = 2000
 KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
 CITED = {"list": 12, "single": 8}
+FALLBACK_INTENT = {"disagreement": "effect", "mechanism": "effect", "evidence": "source"}
 MAX_SIDES = 3  # a single answer cites the best-scoring (source, stance) sides, taking turns
+DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
@@ -35,6 +37,7 @@ TEXTS_QUERY = (
     "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
 )
 CLAIM_TEXTS_QUERY = "SELECT ?claim ?quote ?summary WHERE { ?claim a kgqa:Claim ; schema:description ?summary ; kgqa:citation/oa:hasSelector/oa:exact ?quote }"
+DISPUTED_QUERY = "SELECT DISTINCT ?claim WHERE { ?d a kgqa:Disagreement ; kgqa:withinSource false ; kgqa:disputes ?claim }"
 COVERAGE_QUERY = """
 SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
 GROUP BY ?goal ORDER BY DESC(?n) LIMIT 8"""
@@ -74,6 +77,11 @@ def clean_question(question: str) -> str:
     return text
 
 
+def _hedged(c: Candidate) -> bool:
+    """A claim that takes no side ("it depends") yields its turn to those that do."""
+    return c.direction is None or c.direction.endswith("/depends")
+
+
 class Engine:
     """Answers questions from one store; build once (spaCy pipeline, labels) and reuse."""
 
@@ -96,13 +104,14 @@ class Engine:
         )
         self.claim_words = self._claim_words(nlp)
         self.idf = inverse_document_frequency(list(self.claim_words.values()))
+        self.disputed = frozenset(_value(r["claim"]) or "" for r in self._select(DISPUTED_QUERY))
         self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
         self.coverage = self._coverage()
 
     def _claim_words(self, nlp: Language) -> dict[str, frozenset[str]]:
         """Each claim's words and lemmas (quote and paraphrase), for lexical ranking."""
         rows = self._select(CLAIM_TEXTS_QUERY)
-        texts = (f"{_value(r['quote'])} {_value(r['summary'])}" for r in rows)
+        texts = (_value(r["quote"]) or "" for r in rows)
         return {
             _value(r["claim"]) or "": frozenset(
                 w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
@@ -158,9 +167,12 @@ class Engine:
         it = Interpretation(**{**it.__dict__, "question": text})
         if it.intent == "out_of_scope":
             return self._no_answer(it, "")
-        sparql = self.builder.build(it)
+        sparql = self.builder.build(it, self._template(it))
         ranked = self._ranked(it, sparql)
         method = "structured"
+        if not ranked and it.intent in FALLBACK_INTENT:  # e.g. no disagreement: what each says
+            sparql = self.builder.build(it, FALLBACK_INTENT[it.intent])
+            ranked = self._ranked(it, sparql)
         if not ranked:
             sparql = self.builder.build(it, "lexical")
             ranked = [c for c in self._ranked(it, sparql) if c.score > 0]
@@ -179,6 +191,14 @@ class Engine:
             method=method,
             labels=self.labels,
         )
+
+    @staticmethod
+    def _template(it: Interpretation) -> str:
+        """A question about where sources disagree on a named topic is answered from every claim on
+        it, so that agreement shows as plainly as disagreement."""
+        if it.intent == "disagreement" and (it.activities or it.goals or it.caveats):
+            return "effect"
+        return it.intent
 
     def _no_answer(self, it: Interpretation, sparql: str) -> Answer:
         unknown = f" (nothing on: {', '.join(it.unknown_terms[:5])})" if it.unknown_terms else ""
@@ -220,9 +240,12 @@ class Engine:
                 source_needed=_value(row["sourceNeeded"]) == "true",
                 source_iri=source,
             )
-            found.append(
-                Candidate(**{**candidate.__dict__, "score": score(candidate, it, self.ontology)})
+            points = score(
+                candidate, it, self.ontology, self.idf, self.claim_words.get(candidate.claim)
             )
+            if it.intent == "disagreement" and candidate.claim in self.disputed:
+                points += DISPUTED_BONUS
+            found.append(Candidate(**{**candidate.__dict__, "score": points}))
         return sorted(found, key=lambda c: (-c.score, c.slug, c.start))
 
     def _facet(self, it: Interpretation, c: Candidate) -> str:
@@ -247,8 +270,13 @@ class Engine:
         ) in pool:  # lists: one per facet first; otherwise take turns between sources and stances
             side = self._facet(it, c) if listing else f"{c.slug} {c.direction or c.stance}"
             groups.setdefault(side, []).append(c)
-        sides = list(groups.values()) if listing else list(groups.values())[:MAX_SIDES]
-        ordered = [c for turn in zip_longest(*sides) for c in turn if c is not None]
+        if listing:
+            ordered = [c for turn in zip_longest(*groups.values()) for c in turn if c is not None]
+        else:  # the two leading sides take turns; a third side gets its best claim
+            sides = sorted(groups.values(), key=lambda g: (_hedged(g[0]), -g[0].score))
+            main = [c for turn in zip_longest(*sides[:2]) for c in turn if c is not None]
+            extra = [side[0] for side in sides[2:MAX_SIDES]]
+            ordered = main[: limit - len(extra)] + extra + main[limit - len(extra) :]
         chosen = ordered[:limit]
         disagreements = self._disagreements(ranked[:60], chosen)
         for d in disagreements:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from qa.nlp import ConceptMatcher, Mention
+from qa.nlp import ConceptMatcher, Mention, word_logprobs
 
 # Grammar, not vocabulary: an activity right after one of these words is the question's context.
 CONTEXT_PREPOSITIONS = frozenset({"after", "post", "following", "before", "between"})
@@ -33,6 +33,9 @@ TOPICAL_KINDS = ("activity", "goal", "caveat", "source", "authority")
 # Intents a question can have about the corpus as a whole, with no concept named.
 CORPUS_INTENTS = frozenset({"evidence", "disagreement", "alternatives", "benefits", "drawbacks"})
 MAX_QUESTION_CHARS = 500
+# An unknown word this common ("bad", "rid", "bro") says nothing about the topic; a rarer one
+# ("creatine", "boiling") names a subject the corpus does not cover.
+TOPICAL_LOGPROB = -10.5
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Interpretation:
     authorities: tuple[str, ...] = ()
     polarity: str | None = None  # "improves" or "impairs" when the question asks about one
     terms: tuple[str, ...] = ()  # content lemmas, for lexical ranking
-    unknown_terms: tuple[str, ...] = ()  # content words the corpus never uses
+    unknown_terms: tuple[str, ...] = ()  # topical words the corpus never uses
     mentions: tuple[Mention, ...] = field(default=(), compare=False)
 
     def key(self) -> tuple[object, ...]:
@@ -117,7 +120,13 @@ def interpret(
     subject, context = _split_activities(doc, mentions)
     covered = {i for m in mentions for i in range(m.start, m.end)}
     content = [t for t in doc if t.is_alpha and not t.is_stop and len(t) > 1]
-    terms = _ordered([t.lemma_.lower() for t in content])
+    context_tokens = {  # "after leg day" sets the scene; its words say nothing about the answer
+        i
+        for m in mentions
+        if m.kind == "activity" and m.key in context
+        for i in range(m.start, m.end)
+    }
+    terms = _ordered([t.lemma_.lower() for t in content if t.i not in context_tokens])
     unknown = _ordered(
         [
             t.lower_
@@ -132,9 +141,11 @@ def interpret(
     polarity = next((d for d in ("impairs", "improves") if d in directions), None)
     topical = [m for m in mentions if m.kind in TOPICAL_KINDS]
     strong = [m for m in topical if not (m.kind == "activity" and m.key in context)]
-    about_corpus = bool(intents & CORPUS_INTENTS) and not unknown
-    out_of_scope = (not topical and not about_corpus) or (
-        bool(unknown) and len(strong) <= len(unknown) and not parts["source"]
+    logprobs = word_logprobs()
+    foreign = [t for t in unknown if logprobs.get(t, -99.0) < TOPICAL_LOGPROB]
+    about_corpus = bool(intents & CORPUS_INTENTS) and not foreign
+    out_of_scope = (not strong and not about_corpus) or (
+        bool(foreign) and len(strong) <= len(foreign) and not parts["source"]
     )
     return Interpretation(
         question=question,
@@ -147,6 +158,6 @@ def interpret(
         authorities=_ordered(parts["authority"]),
         polarity=polarity,
         terms=terms,
-        unknown_terms=unknown,
+        unknown_terms=tuple(foreign),
         mentions=tuple(mentions),
     )

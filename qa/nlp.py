@@ -46,16 +46,21 @@ class Mention:
 
 
 @lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """English words too frequent to be typos (see scripts/make-common-words)."""
+def word_logprobs() -> dict[str, float]:
+    """Log probabilities of the English words too frequent to be typos (scripts/make-common-words)."""
     text = files("qa").joinpath("data", "common_words.txt").read_text(encoding="utf-8")
-    return frozenset(text.split())
+    pairs = (line.split("\t") for line in text.splitlines() if "\t" in line)
+    return {word: float(logprob) for word, logprob in pairs}
+
+
+def common_words() -> frozenset[str]:
+    return frozenset(word_logprobs())
 
 
 @Language.component(RARITY_COMPONENT)
 def mark_rare(doc: Doc) -> Doc:
     """Mark the words rare enough to be typos; only those are fuzzy-matched."""
-    common = common_words()
+    common = word_logprobs()
     for token in doc:
         token._.kgqa_rare = token.is_alpha and token.lower_ not in common
     return doc

@@ -83,14 +83,15 @@ def _listing(
                 if a not in it.activities
             ]
         elif it.intent == "evidence":
-            names = [c.authority for c in claims if c.authority] or [
-                f"{sum(c.source_needed for c in claims)} claim(s) it marks [source needed]"
-            ]
+            unsupported = sum(c.source_needed for c in claims)
+            names = [c.authority for c in claims if c.authority]
+            if unsupported:
+                names.append(f"marks {unsupported} cited claim(s) [source needed]")
         else:
             names = [labels.get(g, g) for c in claims for g in sorted(c.goals)]
         verb = {
             "alternatives": "suggests",
-            "evidence": "cites",
+            "evidence": "credits",
             "benefits": "names benefits for",
         }.get(it.intent, "names")
         if it.intent == "drawbacks":
@@ -126,9 +127,8 @@ def summarise(
     else:
         grouped = _by_source(citations)
         if (
-            len(grouped) > 1
-            and all(c.direction for c in citations)
-            and len({c.direction for c in citations}) == 1
+            len({c.slug for c in citations if c.direction}) > 1
+            and len({c.direction for c in citations if c.direction}) == 1
         ):
             sentences.append("The sources agree.")
         for title, claims in list(grouped.items())[:3]:
