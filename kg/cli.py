@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from kg import build as build_mod
 from kg.config import corpus_dir, data_dir
 from kg.errors import InputError
 from kg.results import FORMATS, render
@@ -38,7 +37,9 @@ def build_command(corpus: Path | None, data_dir: Path | None) -> None:
 
     The new store replaces the current one only when the whole build succeeds.
     """
-    report = build_mod.build(corpus or corpus_dir(), data_dir or data_dir_default())
+    from kg.build import build  # imported here: pyshacl is slow to import, and only builds need it
+
+    report = build(corpus or corpus_dir(), data_dir or data_dir_default())
     click.echo(
         f"built {report.sources} sources, {report.claims} claims, {report.triples} triples, "
         f"{report.disagreements} disagreements in {report.seconds:.2f} s -> {report.build_dir}"
@@ -53,7 +54,9 @@ def data_dir_default() -> Path:
 @corpus_option
 def validate_command(corpus: Path | None) -> None:
     """Check the corpus as a build would (YAML, concepts, quotes, SHACL) without writing a store."""
-    checked = build_mod.validate(corpus or corpus_dir())
+    from kg.build import validate
+
+    checked = validate(corpus or corpus_dir())
     click.echo(
         f"valid: {len(checked.sources)} sources, {checked.claim_count} claims, "
         f"{len(checked.disagreements)} disagreements"

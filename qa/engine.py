@@ -14,8 +14,9 @@ from kg.ontology import Ontology, load_ontology
 from kg.store import EmbeddedStore
 from kg.vocab import sparql_prefixes
 from qa.answer import LIST_INTENTS, Answer, Disagreement
+from qa.catalog import Catalog
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
-from qa.nlp import ConceptMatcher, Label, blank_english
+from qa.nlp import RARITY_COMPONENT, ConceptMatcher, Label, blank_english
 from qa.query import QueryBuilder
 from qa.rank import Candidate, inverse_document_frequency, score
 from qa.summary import summarise
@@ -37,17 +38,9 @@ TEXTS_QUERY = (
     "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
 )
 CLAIM_TEXTS_QUERY = "SELECT ?claim ?quote ?summary WHERE { ?claim a kgqa:Claim ; schema:description ?summary ; kgqa:citation/oa:hasSelector/oa:exact ?quote }"
-DISPUTED_QUERY = "SELECT DISTINCT ?claim WHERE { ?d a kgqa:Disagreement ; kgqa:withinSource false ; kgqa:disputes ?claim }"
 COVERAGE_QUERY = """
 SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
 GROUP BY ?goal ORDER BY DESC(?n) LIMIT 8"""
-DISAGREEMENTS_QUERY = """
-SELECT ?d ?a ?b ?topic ?within (GROUP_CONCAT(DISTINCT STR(?cv); separator=" ") AS ?caveats) WHERE {
-  #VALUES
-  ?d a kgqa:Disagreement ; kgqa:disputes ?a, ?b ; kgqa:topic ?topic ; kgqa:withinSource ?within .
-  FILTER (STR(?a) < STR(?b))
-  OPTIONAL { ?d kgqa:reconcilingCaveat ?cv }
-} GROUP BY ?d ?a ?b ?topic ?within"""
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -97,14 +90,14 @@ class Engine:
         }
         self.corpus_lemmas = frozenset(
             w
-            for doc in nlp.pipe(self.texts.values())
+            for doc in nlp.pipe(self.texts.values(), disable=[RARITY_COMPONENT])
             for t in doc
             if t.is_alpha
             for w in (t.lower_, t.lemma_.lower())
         )
         self.claim_words = self._claim_words(nlp)
         self.idf = inverse_document_frequency(list(self.claim_words.values()))
-        self.disputed = frozenset(_value(r["claim"]) or "" for r in self._select(DISPUTED_QUERY))
+        self.catalog = Catalog(store)
         self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
         self.coverage = self._coverage()
 
@@ -116,7 +109,7 @@ class Engine:
             _value(r["claim"]) or "": frozenset(
                 w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
             )
-            for r, doc in zip(rows, nlp.pipe(texts), strict=True)
+            for r, doc in zip(rows, nlp.pipe(texts, disable=[RARITY_COMPONENT]), strict=True)
         }
 
     def _select(self, query: str) -> list[ox.QuerySolution]:
@@ -217,33 +210,34 @@ class Engine:
             return []
         found = []
         for row in rows:
-            source = _value(row["source"]) or ""
+            claim, source = _value(row["claim"]) or "", _value(row["source"]) or ""
+            facets = self.catalog.facets.get(claim)
+            if facets is None:
+                continue
             info = self.sources.get(source)
             candidate = Candidate(
-                claim=_value(row["claim"]) or "",
-                kind=_value(row["kind"]) or "",
-                slug=_value(row["slug"]) or "",
-                title=_value(row["title"]) or "",
-                short_title=info.short_title if info else _value(row["title"]) or "",
+                claim=claim,
+                kind=facets.kind,
+                slug=facets.slug,
+                title=facets.title,
+                short_title=info.short_title if info else facets.title,
                 quote=_value(row["quote"]) or "",
                 start=int(_value(row["start"]) or 0),
                 end=int(_value(row["end"]) or 0),
-                summary=_value(row["summary"]) or "",
-                hedge=_value(row["hedge"]) or "",
-                direction=_value(row["direction"]),
-                stance=_value(row["stance"]),
-                instead_of=_value(row["insteadOf"]),
-                activities=frozenset((_value(row["activities"]) or "").split()),
-                goals=frozenset((_value(row["goals"]) or "").split()),
-                caveats=frozenset((_value(row["caveats"]) or "").split()),
-                authority=_value(row["authority"]),
-                source_needed=_value(row["sourceNeeded"]) == "true",
+                summary=facets.summary,
+                hedge=facets.hedge,
+                direction=facets.direction,
+                stance=facets.stance,
+                instead_of=facets.instead_of,
+                activities=facets.activities,
+                goals=facets.goals,
+                caveats=facets.caveats,
+                authority=facets.authority,
+                source_needed=facets.source_needed,
                 source_iri=source,
             )
-            points = score(
-                candidate, it, self.ontology, self.idf, self.claim_words.get(candidate.claim)
-            )
-            if it.intent == "disagreement" and candidate.claim in self.disputed:
+            points = score(candidate, it, self.ontology, self.idf, self.claim_words.get(claim))
+            if it.intent == "disagreement" and claim in self.catalog.disputed:
                 points += DISPUTED_BONUS
             found.append(Candidate(**{**candidate.__dict__, "score": points}))
         return sorted(found, key=lambda c: (-c.score, c.slug, c.start))
@@ -290,25 +284,18 @@ class Engine:
     def _disagreements(
         self, candidates: list[Candidate], chosen: list[Candidate]
     ) -> list[Disagreement]:
-        if len(candidates) < 2:
-            return []
-        iris = " ".join(f"<{c.claim}>" for c in candidates)
-        query = DISAGREEMENTS_QUERY.replace(
-            "#VALUES", f"VALUES ?a {{ {iris} }} VALUES ?b {{ {iris} }}"
-        )
+        """The best-ranked disagreement per topic among the candidates: across sources when one
+        side is cited, within a source only when both are."""
         rank = {c.claim: i for i, c in enumerate(candidates)}
         chosen_iris = {c.claim for c in chosen}
         by_topic: dict[tuple[str, bool], list[tuple[int, str, str, tuple[str, ...]]]] = {}
-        for row in self._select(query):
-            a, b = _value(row["a"]) or "", _value(row["b"]) or ""
-            within = _value(row["within"]) == "true"
-            if within and not {a, b} <= chosen_iris:
+        for row in self.catalog.among(set(rank)):
+            pair = {row.first, row.second}
+            if (row.within_source and not pair <= chosen_iris) or not pair & chosen_iris:
                 continue
-            if not within and not ({a, b} & chosen_iris):
-                continue
-            caveats = tuple(sorted((_value(row["caveats"]) or "").split()))
-            by_topic.setdefault((_value(row["topic"]) or "", within), []).append(
-                (rank[a] + rank[b], a, b, caveats)
+            key = (row.topic, row.within_source)
+            by_topic.setdefault(key, []).append(
+                (rank[row.first] + rank[row.second], row.first, row.second, row.caveats)
             )
         found = []
         for (topic, within), pairs in sorted(

@@ -85,23 +85,30 @@ class ConceptMatcher:
         self.labels: dict[str, list[Label]] = {}
         self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.fuzzy = Matcher(nlp.vocab)
+        self._fuzzy: Matcher | None = None
+        unique: dict[tuple[str, str], Label] = {}
         for label in labels:
-            self._add(label)
+            text = label.text.lower().strip()
+            if text:
+                unique.setdefault((f"{label.kind}\t{label.key}", text), label)
+        self._patterns: list[tuple[str, Doc]] = []
+        docs = nlp.pipe((text for _, text in unique), disable=[RARITY_COMPONENT])
+        for ((match_id, _), label), doc in zip(unique.items(), docs, strict=True):
+            self.labels.setdefault(match_id, []).append(label)
+            self.exact.add(match_id, [doc])
+            self.lemma.add(match_id, [doc])
+            self._patterns.append((match_id, doc))
 
-    def _add(self, label: Label) -> None:
-        text = label.text.lower().strip()
-        if not text:
-            return
-        match_id = f"{label.kind}\t{label.key}"
-        if match_id in self.labels and any(lb.text.lower() == text for lb in self.labels[match_id]):
-            return
-        self.labels.setdefault(match_id, []).append(label)
-        self.exact.add(match_id, [self.nlp.make_doc(text)])
-        self.lemma.add(match_id, [self.nlp(text)])
-        words = [t.lower_ for t in self.nlp.make_doc(text)]
-        if any(len(w) >= FUZZY_MIN_CHARS and w.isalpha() for w in words):
-            self.fuzzy.add(match_id, [[self._fuzzy_token(w) for w in words]])
+    @property
+    def fuzzy(self) -> Matcher:
+        """Typo-tolerant patterns, built the first time a question has a rare word."""
+        if self._fuzzy is None:
+            self._fuzzy = Matcher(self.nlp.vocab)
+            for match_id, doc in self._patterns:
+                words = [t.lower_ for t in doc]
+                if any(len(w) >= FUZZY_MIN_CHARS and w.isalpha() for w in words):
+                    self._fuzzy.add(match_id, [[self._fuzzy_token(w) for w in words]])
+        return self._fuzzy
 
     @staticmethod
     def _fuzzy_token(word: str) -> dict[str, object]:
@@ -116,7 +123,13 @@ class ConceptMatcher:
     def mentions(self, doc: Doc) -> list[Mention]:
         """Every mention: where spans overlap the longest wins, and on one span the most exact."""
         found: dict[tuple[int, int, str], str] = {}
-        for how, matcher in (("exact", self.exact), ("lemma", self.lemma), ("fuzzy", self.fuzzy)):
+        matchers: list[tuple[str, PhraseMatcher | Matcher]] = [
+            ("exact", self.exact),
+            ("lemma", self.lemma),
+        ]
+        if any(token._.kgqa_rare for token in doc):  # only a rare word can be a typo
+            matchers.append(("fuzzy", self.fuzzy))
+        for how, matcher in matchers:
             for match_id, start, end in matcher(doc):
                 span = (start, end, self.nlp.vocab.strings[match_id])
                 if span not in found or PRIORITY[how] < PRIORITY[found[span]]:

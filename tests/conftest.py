@@ -15,6 +15,7 @@ import pytest
 from kg.build import BuildReport, build
 from kg.resources import bundled_corpus
 from kg.store import EmbeddedStore, open_store
+from qa.engine import Engine
 
 KGQA = str(Path(sys.executable).parent / "kgqa")
 
@@ -74,3 +75,9 @@ def run_kgqa(
         timeout=timeout,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def engine(store: EmbeddedStore) -> Engine:
+    """The question-answering engine over the real graph (built once: spaCy pipeline, labels)."""
+    return Engine(store)

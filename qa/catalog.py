@@ -1,0 +1,136 @@
+"""What ranking and summaries need to know of every claim, read from the store once per engine.
+
+The per-question query then only selects claims and their passages (fast on any engine); the
+facets (kind, hedge, direction, concepts, authority) and the disagreements come from here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.store import EmbeddedStore
+from kg.vocab import sparql_prefixes
+
+FACETS_QUERY = """
+SELECT ?claim ?kind ?slug ?title ?summary ?hedge ?direction ?stance ?insteadOf ?sourceNeeded ?authority
+WHERE {
+  ?claim a ?kindClass ; schema:appearance ?source ; schema:description ?summary ;
+         kgqa:hedge ?hedge ; kgqa:sourceNeeded ?sourceNeeded .
+  FILTER (?kindClass != kgqa:Claim && STRSTARTS(STR(?kindClass), STR(kgqa:)))
+  BIND (STRAFTER(STR(?kindClass), "#") AS ?kind)
+  ?source kgqa:slug ?slug ; dcterms:title ?title .
+  OPTIONAL { ?claim kgqa:direction ?direction }
+  OPTIONAL { ?claim kgqa:stance ?stance }
+  OPTIONAL { ?claim kgqa:insteadOf ?insteadOf }
+  OPTIONAL { ?claim prov:wasAttributedTo/schema:name ?authority }
+}"""
+CONCEPTS_QUERY = """
+SELECT ?claim ?p ?concept WHERE {
+  VALUES ?p { kgqa:activity kgqa:goal kgqa:caveat }
+  ?claim a kgqa:Claim ; ?p ?concept .
+}"""
+DISAGREEMENTS_QUERY = """
+SELECT ?d ?a ?b ?topic ?within ?caveat WHERE {
+  ?d a kgqa:Disagreement ; kgqa:disputes ?a, ?b ; kgqa:topic ?topic ; kgqa:withinSource ?within .
+  FILTER (STR(?a) < STR(?b))
+  OPTIONAL { ?d kgqa:reconcilingCaveat ?caveat }
+}"""
+
+
+@dataclass(frozen=True)
+class Facets:
+    """One claim's facets."""
+
+    kind: str
+    slug: str
+    title: str
+    summary: str
+    hedge: str
+    direction: str | None
+    stance: str | None
+    instead_of: str | None
+    source_needed: bool
+    authority: str | None
+    activities: frozenset[str]
+    goals: frozenset[str]
+    caveats: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DisagreementRow:
+    iri: str
+    first: str
+    second: str
+    topic: str
+    within_source: bool
+    caveats: tuple[str, ...]
+
+
+def _value(term: object) -> str | None:
+    return None if term is None else str(getattr(term, "value", term))
+
+
+def _select(store: EmbeddedStore, query: str) -> list[ox.QuerySolution]:
+    result = store.query(sparql_prefixes() + query)
+    return list(result) if isinstance(result, ox.QuerySolutions) else []
+
+
+class Catalog:
+    """Facets of every claim and every disagreement, by claim IRI."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        concepts: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for row in _select(store, CONCEPTS_QUERY):
+            name = (_value(row["p"]) or "").rsplit("#", 1)[-1]
+            concepts[(_value(row["claim"]) or "", name)].add(_value(row["concept"]) or "")
+        self.facets: dict[str, Facets] = {}
+        for row in _select(store, FACETS_QUERY):
+            claim = _value(row["claim"]) or ""
+            self.facets[claim] = Facets(
+                kind=_value(row["kind"]) or "",
+                slug=_value(row["slug"]) or "",
+                title=_value(row["title"]) or "",
+                summary=_value(row["summary"]) or "",
+                hedge=_value(row["hedge"]) or "",
+                direction=_value(row["direction"]),
+                stance=_value(row["stance"]),
+                instead_of=_value(row["insteadOf"]),
+                source_needed=_value(row["sourceNeeded"]) == "true",
+                authority=_value(row["authority"]),
+                activities=frozenset(concepts[(claim, "activity")]),
+                goals=frozenset(concepts[(claim, "goal")]),
+                caveats=frozenset(concepts[(claim, "caveat")]),
+            )
+        grouped: dict[str, list[ox.QuerySolution]] = defaultdict(list)
+        for row in _select(store, DISAGREEMENTS_QUERY):
+            grouped[_value(row["d"]) or ""].append(row)
+        self.disagreements: dict[str, list[DisagreementRow]] = defaultdict(list)
+        for iri, rows in grouped.items():
+            first = rows[0]
+            found = DisagreementRow(
+                iri=iri,
+                first=_value(first["a"]) or "",
+                second=_value(first["b"]) or "",
+                topic=_value(first["topic"]) or "",
+                within_source=_value(first["within"]) == "true",
+                caveats=tuple(sorted({c for r in rows if (c := _value(r["caveat"]))})),
+            )
+            self.disagreements[found.first].append(found)
+            self.disagreements[found.second].append(found)
+        self.disputed = frozenset(
+            claim
+            for claim, rows in self.disagreements.items()
+            if any(not r.within_source for r in rows)
+        )
+
+    def among(self, claims: set[str]) -> list[DisagreementRow]:
+        """Disagreements both of whose claims are in the set."""
+        seen: dict[str, DisagreementRow] = {}
+        for claim in claims:
+            for row in self.disagreements.get(claim, ()):
+                if row.first in claims and row.second in claims:
+                    seen[row.iri] = row
+        return list(seen.values())
