@@ -79,6 +79,11 @@ class EmbeddedStore:
             raise StoreError(f"cannot read the store: {_one_line(str(exc))}") from exc
 
 
+def term_text(term: object) -> str | None:
+    """The lexical value of a query solution's term (IRI, literal, blank node), None if unbound."""
+    return None if term is None else str(getattr(term, "value", term))
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.store import EmbeddedStore
+from kg.store import term_text as _value
 from kg.vocab import sparql_prefixes
 
 FACETS_QUERY = """
@@ -67,10 +68,6 @@ class DisagreementRow:
     topic: str
     within_source: bool
     caveats: tuple[str, ...]
-
-
-def _value(term: object) -> str | None:
-    return None if term is None else str(getattr(term, "value", term))
 
 
 def _select(store: EmbeddedStore, query: str) -> list[ox.QuerySolution]:

@@ -12,6 +12,7 @@ from spacy.language import Language
 from kg.errors import InputError
 from kg.ontology import Ontology, load_ontology
 from kg.store import EmbeddedStore
+from kg.store import term_text as _value
 from kg.vocab import sparql_prefixes
 from qa.answer import LIST_INTENTS, Answer, Disagreement
 from qa.catalog import Catalog
@@ -50,10 +51,6 @@ class SourceInfo:
     slug: str
     title: str
     short_title: str
-
-
-def _value(term: object) -> str | None:
-    return None if term is None else str(getattr(term, "value", term))
 
 
 def clean_question(question: str) -> str:
