@@ -1,1 +1,56 @@
-"""The web front end and the `kgqa` command that assembles every package's subcommands."""
+"""The web front end: pages, a JSON API and a SPARQL 1.1 endpoint over one read-only store.
+
+`create_app` is the application factory (flaskr's pattern); the store and the question engine are
+opened once per process and handed to the views through `app.extensions`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+
+from kg.config import data_dir
+from kg.store import open_store
+from qa.engine import Engine
+from web.errors import register_error_handlers
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 64 * 1024,  # bytes of a request body
+    "MAX_QUESTION_CHARS": 500,
+    "SPARQL_ROW_LIMIT": 10_000,
+    "SPARQL_TIMEOUT_S": 10.0,
+}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; configuration from KGQA_* environment variables, then test_config."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("KGQA")
+    if test_config:
+        app.config.update(test_config)
+    store = open_store(Path(app.config.get("DATA_DIR") or data_dir()))
+    app.extensions["kgqa.store"] = store
+    app.extensions["kgqa.engine"] = Engine(store)
+
+    from web import api, pages, sparql
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(sparql.bp)
+    register_error_handlers(app)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return app

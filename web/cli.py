@@ -21,7 +21,26 @@ def cli() -> None:
     """kgqa: questions answered from what documents claim, every sentence cited."""
 
 
-for command in (*KG_COMMANDS, *QA_COMMANDS):
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port."
+)
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the web app (pages, JSON API, SPARQL endpoint) with waitress, on loopback by default."""
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app()
+    click.echo(f"kgqa: serving on http://{host}:{port}/", err=True)
+    serve(app, host=host, port=port, threads=threads, ident="kgqa")
+
+
+for command in (*KG_COMMANDS, *QA_COMMANDS, serve_command):
     cli.add_command(command)
 
 

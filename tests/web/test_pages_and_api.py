@@ -1,0 +1,134 @@
+"""Pages and JSON API against a real server on loopback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import urllib.parse
+from pathlib import Path
+
+from waitress.server import create_server
+
+from kg.build import build
+from tests.web.conftest import Server
+from web import create_app
+
+
+def q(text: str) -> str:
+    return urllib.parse.quote(text)
+
+
+def test_home_has_the_question_box_examples_and_sources(server: Server) -> None:
+    status, _headers, body = server.get("/")
+    page = body.decode()
+    assert status == 200
+    assert '<form class="ask" action="/ask" method="get"' in page
+    assert 'name="q"' in page
+    assert "Debunking the Myth: Does Running After Leg Day Hinder Your Muscle Gains?" in page
+    assert "/source/000" in page and "/source/001" in page
+
+
+def test_security_headers(server: Server) -> None:
+    _, headers, _ = server.get("/")
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_answer_page_shows_summary_citations_disagreement_and_query(server: Server) -> None:
+    status, _, body = server.get("/ask?q=" + q("Does running after leg day help recovery?"))
+    page = body.decode()
+    assert status == 200
+    assert "The sources disagree." in page
+    assert page.count('class="citation"') >= 4
+    assert "Where the sources disagree" in page and 'class="sides"' in page
+    assert "/source/001?claim=" in page and "#claim-" in page
+    assert "How this was answered" in page and "PREFIX kgqa:" in page
+
+
+def test_citation_link_opens_the_source_with_the_passage_marked(server: Server) -> None:
+    status, _, body = server.get("/source/001?claim=faq-wont-lose-muscle")
+    page = body.decode()
+    assert status == 200
+    assert 'id="claim-faq-wont-lose-muscle"' in page
+    marked = page.split('<mark class="claim current"', 1)[1].split("</mark>", 1)[0]
+    assert "you won&#39;t lose muscle" in marked
+
+
+def test_api_ask_follows_the_contract(server: Server) -> None:
+    status, headers, body = server.get("/api/ask?q=" + q("Is it okay to run with sore legs?"))
+    answer = json.loads(body)
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert answer["status"] == "answered"
+    assert {
+        "question",
+        "status",
+        "summary",
+        "interpretation",
+        "sparql",
+        "citations",
+        "disagreements",
+    } <= set(answer)
+    assert headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_api_errors_are_json_4xx(server: Server) -> None:
+    status, _, body = server.get("/api/ask")
+    assert status == 400
+    assert json.loads(body) == {
+        "ok": False,
+        "error": "give exactly one question as ?q=",
+        "status": 400,
+    }
+    status, _, body = server.get("/api/ask?q=" + "x" * 600)
+    assert status == 400 and "limit is 500" in json.loads(body)["error"]
+
+
+def test_unknown_source_is_a_404_page(server: Server) -> None:
+    status, _, body = server.get("/source/nope", headers={"Accept": "text/html"})
+    assert status == 404
+    assert "no source &#39;nope&#39;" in body.decode()
+
+
+def test_no_answer_page(server: Server) -> None:
+    status, _, body = server.get("/ask?q=" + q("What is the capital of France?"))
+    assert status == 200
+    assert "The corpus has nothing on this" in body.decode()
+
+
+def test_document_html_is_inert_on_every_page(tmp_path: Path, built: object) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = 'Intro <script>alert("x")</script> and <b>bold</b>.\nRunning after leg day <img src=x onerror=alert(1)> helps recovery.\n'
+    (corpus / "doc.txt").write_text(text, encoding="utf-8")
+    (corpus / "doc.claims.yaml").write_text(
+        "source:\n  slug: evil\n  file: doc.txt\n  title: \"<script>alert('t')</script> Title\"\n"
+        "claims:\n  - id: c1\n    kind: effect\n"
+        '    quote: "Running after leg day <img src=x onerror=alert(1)> helps recovery."\n'
+        '    summary: "<i>running</i> helps recovery"\n    activities: [running]\n    goals: [recovery]\n'
+        "    direction: improves\n    hedge: certain\n",
+        encoding="utf-8",
+    )
+    data_dir = tmp_path / "data"
+    build(corpus, data_dir)
+    app = create_app({"DATA_DIR": str(data_dir)})
+    httpd = create_server(app, host="127.0.0.1", port=0, threads=2)
+    port = httpd.effective_port  # type: ignore[attr-defined]
+    threading.Thread(target=httpd.run, daemon=True).start()
+    try:
+        site = Server(url=f"http://127.0.0.1:{port}")
+        pages = ["/", "/source/evil", "/ask?q=" + q("does running after leg day help recovery")]
+        for path in pages:
+            status, _, body = site.get(path)
+            page = body.decode()
+            assert status == 200, path
+            assert (
+                "<script>alert" not in page
+                and "<img src=x" not in page
+                and "<i>running" not in page
+            ), path
+        assert "&lt;img src=x onerror=alert(1)&gt;" in site.get(pages[2])[2].decode()
+    finally:
+        httpd.close()
+    shutil.rmtree(data_dir, ignore_errors=True)
