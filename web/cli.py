@@ -60,10 +60,10 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # last resort: a bug must not print a traceback at a user
-        if os.environ.get("KGQA_DEBUG"):
+        if os.environ.get("KGQA_TRACEBACK"):
             raise
         click.echo(
-            f"kgqa: internal error: {type(exc).__name__}: {exc} (set KGQA_DEBUG=1 for details)",
+            f"kgqa: internal error: {type(exc).__name__}: {exc} (set KGQA_TRACEBACK=1 for details)",
             err=True,
         )
         sys.exit(1)

@@ -11,7 +11,7 @@ from pathlib import Path
 from waitress.server import create_server
 
 from kg.build import build
-from tests.web.conftest import Server
+from tests.conftest import Server
 from web import create_app
 
 

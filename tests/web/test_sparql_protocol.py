@@ -13,7 +13,7 @@ from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.web.conftest import Server
+from tests.conftest import Server
 
 COUNT = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a <https://w3id.org/kgqa/ontology#Source> }"
 CONSTRUCT = (

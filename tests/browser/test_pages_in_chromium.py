@@ -1,0 +1,91 @@
+"""The pages in a real browser: Playwright driving Debian's Chromium against the real server.
+
+Screenshots go to test-artifacts/screenshots (scripts/test prints the folder).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import Server
+
+CHROMIUM = os.environ.get("KGQA_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_type_a_question_and_read_the_answer(page: Page, server: Server) -> None:
+    page.goto(server.url + "/")
+    shot(page, "home")
+    page.fill("#q", "Does running after leg day help recovery?")
+    page.click("form.ask button")
+    page.wait_for_selector(".citation")
+    assert page.locator(".citation").count() >= 4
+    assert page.locator(".disagreement").first.locator(".side").count() == 2
+    assert page.locator(".summary p").inner_text().startswith("The sources disagree.")
+    shot(page, "answer")
+
+
+def test_citation_link_opens_the_passage_highlighted_in_view(page: Page, server: Server) -> None:
+    page.goto(server.url + "/ask?q=Will+running+after+leg+day+make+me+lose+muscle%3F")
+    page.locator(".citation a.passage").first.click()
+    page.wait_for_selector("mark.current")
+    assert "/source/" in page.url and "#claim-" in page.url
+    box = page.locator("mark.current").first.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900
+    shot(page, "source")
+
+
+def test_the_main_flow_works_from_the_keyboard(page: Page, server: Server) -> None:
+    page.goto(server.url + "/")
+    page.keyboard.type("is it ok to run with sore legs")  # the box has focus on load
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".citation")
+    assert "sore legs" in page.locator(".citations").inner_text().lower()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('passage')"):
+            break
+    else:
+        pytest.fail("no citation link reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("mark.current")
+
+
+def test_sparql_page(page: Page, server: Server) -> None:
+    page.goto(server.url + "/sparql")
+    assert "PREFIX kgqa:" in page.content()
+    shot(page, "sparql")
