@@ -154,7 +154,6 @@ class Engine:
         """Answer one question; InputError for an empty or over-long one."""
         text = clean_question(question)
         it = interpret(text, self.matcher, self.corpus_lemmas)
-        it = Interpretation(**{**it.__dict__, "question": text})
         if it.intent == "out_of_scope":
             return self._no_answer(it, "")
         sparql = self.builder.build(it, self._template(it))
