@@ -59,7 +59,6 @@ def answer_page() -> str:
     return render_template("answer.html", answer=answer, number=number, by_claim=by_claim)
 
 
-@bp.get("/source/<slug>")
 def source_page(slug: str) -> str:
     eng = engine()
     info = next((s for s in eng.sources.values() if s.slug == slug), None)
