@@ -17,9 +17,12 @@ from kg.vocab import sparql_prefixes
 
 FACETS_QUERY = """
 SELECT ?claim ?kind ?slug ?title ?summary ?hedge ?direction ?stance ?insteadOf ?sourceNeeded ?authority
+       ?quote ?start ?end
 WHERE {
   ?claim a ?kindClass ; schema:appearance ?source ; schema:description ?summary ;
-         kgqa:hedge ?hedge ; kgqa:sourceNeeded ?sourceNeeded .
+         kgqa:hedge ?hedge ; kgqa:sourceNeeded ?sourceNeeded ; kgqa:citation ?cit .
+  ?cit oa:hasSelector ?qs . ?qs oa:exact ?quote .
+  ?cit oa:hasSelector ?ps . ?ps oa:start ?start ; oa:end ?end .
   FILTER (?kindClass != kgqa:Claim && STRSTARTS(STR(?kindClass), STR(kgqa:)))
   BIND (STRAFTER(STR(?kindClass), "#") AS ?kind)
   ?source kgqa:slug ?slug ; dcterms:title ?title .
@@ -58,6 +61,9 @@ class Facets:
     activities: frozenset[str]
     goals: frozenset[str]
     caveats: frozenset[str]
+    quote: str = ""
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ class Catalog:
                 activities=frozenset(concepts[(claim, "activity")]),
                 goals=frozenset(concepts[(claim, "goal")]),
                 caveats=frozenset(concepts[(claim, "caveat")]),
+                quote=_value(row["quote"]) or "",
+                start=int(_value(row["start"]) or 0),
+                end=int(_value(row["end"]) or 0),
             )
         grouped: dict[str, list[ox.QuerySolution]] = defaultdict(list)
         for row in _select(store, DISAGREEMENTS_QUERY):

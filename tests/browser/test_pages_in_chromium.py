@@ -89,3 +89,14 @@ def test_sparql_page(page: Page, server: Server) -> None:
     page.goto(server.url + "/sparql")
     assert "PREFIX kgqa:" in page.content()
     shot(page, "sparql")
+
+
+def test_a_compare_cell_shows_both_sources_quotes(page: Page, server: Server) -> None:
+    page.goto(server.url + "/compare")
+    page.locator("td.contested a.cell").first.click()
+    page.wait_for_selector("#claims .side")
+    columns = page.locator("#claims .side-col")
+    assert columns.count() == 2
+    for i in range(2):
+        assert columns.nth(i).locator(".side").count() >= 1
+    shot(page, "compare")

@@ -65,4 +65,7 @@ def test_concept_page_lists_claims_by_source(server: Server) -> None:
 def test_unknown_iri_is_404(server: Server) -> None:
     status, _, body = server.get("/concept/parkour", headers={"Accept": "text/turtle"})
     assert status == 404
-    assert json.loads(body)["error"] == "nothing is known about <https://w3id.org/kgqa/concept/parkour>"
+    assert (
+        json.loads(body)["error"]
+        == "nothing is known about <https://w3id.org/kgqa/concept/parkour>"
+    )

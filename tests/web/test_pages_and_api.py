@@ -132,3 +132,16 @@ def test_document_html_is_inert_on_every_page(tmp_path: Path, built: object) -> 
     finally:
         httpd.close()
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_compare_matrix_and_source_against_source(server: Server) -> None:
+    status, _, body = server.get("/compare?activity=running&goal=recovery")
+    page = body.decode()
+    assert status == 200
+    assert 'class="matrix"' in page and "contested" in page
+    assert "obstructing the recovery process" in page and "facilitating quicker recovery" in page
+    versus = page.split("Source against source", 1)[1]
+    assert (
+        "running → calorie burn" in versus.split("<h3>Disagree", 1)[0]
+    )  # they agree on calorie burn
+    assert "running → recovery" in versus.split("<h3>Disagree", 1)[1].split("<h3>", 1)[0]

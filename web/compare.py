@@ -1,0 +1,113 @@
+"""Compare: activities by goals, each cell each source's stance; and source against source."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template, request
+
+from kg.vocab import CONCEPT
+from qa.catalog import Facets
+from web.api import engine
+
+bp = Blueprint("compare", __name__)
+
+MAX_ROWS, MAX_COLUMNS = 14, 12
+SYMBOL = {"improves": "↑", "impairs": "↓", "no-effect": "=", "depends": "~"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    stances: dict[str, tuple[str, ...]]  # source slug -> directions, e.g. ("improves", "impairs")
+
+    @property
+    def contested(self) -> bool:
+        found = {d for ds in self.stances.values() for d in ds if d != "depends"}
+        return "impairs" in found and bool(found - {"impairs"})
+
+
+def _slug(iri: str) -> str:
+    return iri.removeprefix(str(CONCEPT))
+
+
+def effect_claims(facets: dict[str, Facets]) -> dict[tuple[str, str], list[tuple[str, Facets]]]:
+    """Effect claims by (activity slug, goal slug)."""
+    cells: dict[tuple[str, str], list[tuple[str, Facets]]] = defaultdict(list)
+    for iri, f in facets.items():
+        if f.kind != "EffectClaim" or not f.direction:
+            continue
+        for activity in f.activities:
+            for goal in f.goals:
+                cells[(_slug(activity), _slug(goal))].append((iri, f))
+    return cells
+
+
+def matrix(facets: dict[str, Facets]) -> tuple[list[str], list[str], dict[tuple[str, str], Cell]]:
+    """The most discussed activities and goals, and each cell's stances per source."""
+    cells = effect_claims(facets)
+    rows = [a for a, _ in Counter(a for a, _ in cells for _ in cells[(a, _)]).most_common(MAX_ROWS)]
+    columns = [
+        g for g, _ in Counter(g for _, g in cells for _ in cells[(_, g)]).most_common(MAX_COLUMNS)
+    ]
+    table = {}
+    for key, items in cells.items():
+        stances: dict[str, set[str]] = defaultdict(set)
+        for _, f in items:
+            stances[f.slug].add(_slug(f.direction or ""))
+        table[key] = Cell({slug: tuple(sorted(ds)) for slug, ds in sorted(stances.items())})
+    return rows, columns, table
+
+
+def source_against_source(
+    facets: dict[str, Facets], a: str, b: str
+) -> dict[str, list[tuple[str, str]]]:
+    """(activity, goal) pairs where two sources agree, disagree, or only one speaks."""
+    found: dict[str, list[tuple[str, str]]] = {
+        "agree": [],
+        "disagree": [],
+        f"only {a}": [],
+        f"only {b}": [],
+    }
+    for key, cell in sorted(matrix(facets)[2].items()):
+        da, db = set(cell.stances.get(a, ())), set(cell.stances.get(b, ()))
+        if da and db:
+            favourable = {"improves", "no-effect"}
+            opposed = ("impairs" in da and db & favourable) or ("impairs" in db and da & favourable)
+            kind = "disagree" if opposed else "agree" if da == db else "one qualifies the other"
+            found[kind].append(key)
+        elif da:
+            found[f"only {a}"].append(key)
+        elif db:
+            found[f"only {b}"].append(key)
+    return found
+
+
+@bp.get("/compare")
+def compare() -> str:
+    eng = engine()
+    facets = eng.catalog.facets
+    rows, columns, table = matrix(facets)
+    labels = {_slug(k): v for k, v in eng.labels.items()}
+    slugs = sorted({s.slug for s in eng.sources.values()})
+    titles = {s.slug: s.short_title for s in eng.sources.values()}
+    activity, goal = request.args.get("activity", ""), request.args.get("goal", "")
+    selected: dict[str, list[tuple[str, Facets]]] = {}
+    if activity and goal:
+        for iri, f in effect_claims(facets).get((activity, goal), []):
+            selected.setdefault(f.slug, []).append((iri, f))
+    versus = source_against_source(facets, slugs[0], slugs[1]) if len(slugs) >= 2 else {}
+    return render_template(
+        "compare.html",
+        rows=rows,
+        columns=columns,
+        table=table,
+        labels=labels,
+        slugs=slugs,
+        titles=titles,
+        symbol=SYMBOL,
+        activity=activity,
+        goal=goal,
+        selected=selected,
+        versus=versus,
+    )
