@@ -75,7 +75,7 @@ def source_against_source(
             favourable = {"improves", "no-effect"}
             opposed = ("impairs" in da and db & favourable) or ("impairs" in db and da & favourable)
             kind = "disagree" if opposed else "agree" if da == db else "one qualifies the other"
-            found[kind].append(key)
+            found.setdefault(kind, []).append(key)
         elif da:
             found[f"only {a}"].append(key)
         elif db:
