@@ -39,13 +39,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kgqa.store"] = store
     app.extensions["kgqa.engine"] = Engine(store)
 
-    from web import api, compare, ld, pages, sparql
+    from web import api, compare, data, ld, pages, sparql
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ld.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(data.bp)
     register_error_handlers(app)
 
     @app.after_request

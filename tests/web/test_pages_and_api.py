@@ -145,3 +145,30 @@ def test_compare_matrix_and_source_against_source(server: Server) -> None:
         "running → calorie burn" in versus.split("<h3>Disagree", 1)[0]
     )  # they agree on calorie burn
     assert "running → recovery" in versus.split("<h3>Disagree", 1)[1].split("<h3>", 1)[0]
+
+
+def test_data_page_dumps_void_and_examples(server: Server) -> None:
+    status, _, body = server.get("/data")
+    page = body.decode()
+    assert status == 200 and page.count('class="example"') >= 8
+    for name in ("kgqa.trig", "kgqa.nq", "kgqa.jsonld", "kgqa.ttl"):
+        assert f'href="/data/{name}"' in page
+    status, headers, body = server.get("/data/kgqa.nq")
+    assert status == 200 and headers["Content-Type"].startswith("application/n-quads")
+    assert body.count(b"\n") > 8000
+    status, _, body = server.get("/void.ttl")
+    from rdflib import Graph, URIRef
+
+    void = Graph().parse(data=body.decode(), format="turtle")
+    endpoints = list(void.objects(URIRef("https://w3id.org/kgqa/dataset"), URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
+    assert [str(e) for e in endpoints] == [server.url + "/sparql"]
+
+
+def test_every_example_query_returns_rows(server: Server) -> None:
+    from web.data import examples
+
+    assert len(examples()) >= 8
+    for example in examples():
+        status, _, body = server.get("/sparql?query=" + q(example.query))
+        assert status == 200, example.name
+        assert json.loads(body)["results"]["bindings"], example.name

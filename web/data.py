@@ -1,0 +1,84 @@
+"""Data: the dumps of the current build, a VoID description, and the documented example queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, render_template, request, send_file
+
+from kg.store import term_text
+from kg.vocab import BASE, PREFIXES
+from web.pages import store
+
+bp = Blueprint("data", __name__)
+
+DUMPS = {
+    "kgqa.trig": ("application/trig", "TriG: every named graph"),
+    "kgqa.nq": ("application/n-quads", "N-Quads: every named graph"),
+    "kgqa.jsonld": ("application/ld+json", "JSON-LD: every named graph"),
+    "kgqa.ttl": ("text/turtle", "Turtle: the union of all graphs"),
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: str
+    query: str
+
+
+@cache
+def examples() -> tuple[Example, ...]:
+    """The example queries shipped in web/queries; each file's first comment is its title."""
+    found = []
+    for path in sorted(files("web").joinpath("queries").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".rq"):
+            text = path.read_text(encoding="utf-8")
+            title = text.splitlines()[0].lstrip("# ").strip()
+            found.append(Example(name=path.name.removesuffix(".rq"), title=title, query=text))
+    return tuple(found)
+
+
+def void_turtle(base_url: str, triples: int, graphs: list[str]) -> str:
+    """A VoID description of the dataset, pointing at this server's endpoint and dumps."""
+    lines = [
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        f"<{BASE}dataset> a void:Dataset ;",
+        '    dcterms:title "kgqa: claims of documents about running after leg day" ;',
+        f"    void:triples {triples} ;",
+        f"    void:sparqlEndpoint <{base_url}sparql> ;",
+        f'    void:uriSpace "{BASE}" ;',
+        *(f"    void:dataDump <{base_url}data/{name}> ;" for name in DUMPS),
+        *(f"    void:vocabulary <{ns}> ;" for ns in sorted(set(PREFIXES.values()))),
+        *(f"    void:subset <{g}> ;" for g in graphs),
+        "    void:feature <http://www.w3.org/ns/formats/Turtle> .",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@bp.get("/data")
+def data_page() -> str:
+    return render_template("data.html", dumps=DUMPS, examples=examples())
+
+
+@bp.get("/data/<name>")
+def dump(name: str) -> Response:
+    if name not in DUMPS:
+        abort(404, description=f"no dump {name!r}")
+    path = store().build_dir / "dumps" / name
+    return send_file(path, mimetype=DUMPS[name][0], as_attachment=False, download_name=name)
+
+
+@bp.get("/void.ttl")
+def void() -> Response:
+    counts = store().query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    named = store().query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    if not isinstance(counts, ox.QuerySolutions) or not isinstance(named, ox.QuerySolutions):
+        abort(500)
+    triples = int(term_text(next(iter(counts))["n"]) or 0)
+    graphs = sorted(term_text(row["g"]) or "" for row in named)
+    return Response(void_turtle(request.host_url, triples, graphs), mimetype="text/turtle")
