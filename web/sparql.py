@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kg.errors import InputError
+from kg.errors import InputError, QueryError
 from kg.store import EmbeddedStore
 from kg.vocab import PREFIXES, sparql_prefixes
 from web.errors import Refused
@@ -203,9 +203,7 @@ def endpoint() -> Response | str:
             == "text/html"
         )
         if request.method == "GET" and wants_page:
-            return render_template(
-                "sparql.html", prefixes=sparql_prefixes(), query=request.args.get("q", "")
-            )
+            return _editor(request.args.get("q", ""), run=request.args.get("run") == "1")
         raise InputError("no query: give one as `query`")
     limit = int(current_app.config["SPARQL_ROW_LIMIT"])
     seconds = float(current_app.config["SPARQL_TIMEOUT_S"])
@@ -226,6 +224,42 @@ def endpoint() -> Response | str:
     if cut:
         headers["X-KGQA-Truncated"] = cut
     return Response(body, mimetype=mime, headers=headers)
+
+
+EDITOR_ROWS = 500
+
+
+def _editor(query: str, run: bool) -> str:
+    """The editor page; with run=1, the query's rows as a table under it (no JavaScript needed)."""
+    from web.data import examples
+
+    table: dict[str, object] | None = None
+    error = None
+    if run and query.strip():
+        seconds = float(current_app.config["SPARQL_TIMEOUT_S"])
+        try:
+            result = _store().query(_check(query))
+        except (InputError, QueryError) as exc:
+            error = str(exc)
+        else:
+            if isinstance(result, ox.QuerySolutions):
+                names = [v.value for v in result.variables]
+                rows, cut = _limited(iter(result), EDITOR_ROWS, seconds)
+                table = {"names": names, "rows": [[r[n] for n in names] for r in rows], "cut": cut}
+            elif isinstance(result, ox.QueryBoolean):
+                table = {"names": ["result"], "rows": [[str(bool(result)).lower()]], "cut": None}
+            else:
+                triples, cut = _limited(iter(result), EDITOR_ROWS, seconds)
+                rows3 = [[t.subject, t.predicate, t.object] for t in triples]
+                table = {"names": ["subject", "predicate", "object"], "rows": rows3, "cut": cut}
+    return render_template(
+        "sparql.html",
+        prefixes=sparql_prefixes(),
+        query=query,
+        examples=examples(),
+        table=table,
+        error=error,
+    )
 
 
 @bp.after_request

@@ -85,9 +85,16 @@ def test_the_main_flow_works_from_the_keyboard(page: Page, server: Server) -> No
     page.wait_for_selector("mark.current")
 
 
-def test_sparql_page(page: Page, server: Server) -> None:
+def test_the_sparql_editor_runs_an_example_query_and_shows_rows(page: Page, server: Server) -> None:
     page.goto(server.url + "/sparql")
-    assert "PREFIX kgqa:" in page.content()
+    page.get_by_role("link", name="What each authority is cited for").click()
+    page.wait_for_selector(".results-table tbody tr")
+    assert page.locator(".results-table tbody tr").count() >= 3
+    assert "American Council on Exercise" in page.locator(".results-table").inner_text()
+    page.fill("#query", "SELECT ?s WHERE { ?s a kgqa:Source }")
+    page.click("form.editor button")
+    page.wait_for_selector(".results-table")
+    assert page.locator(".results-table tbody tr").count() == 2
     shot(page, "sparql")
 
 

@@ -160,7 +160,12 @@ def test_data_page_dumps_void_and_examples(server: Server) -> None:
     from rdflib import Graph, URIRef
 
     void = Graph().parse(data=body.decode(), format="turtle")
-    endpoints = list(void.objects(URIRef("https://w3id.org/kgqa/dataset"), URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
+    endpoints = list(
+        void.objects(
+            URIRef("https://w3id.org/kgqa/dataset"),
+            URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
+        )
+    )
     assert [str(e) for e in endpoints] == [server.url + "/sparql"]
 
 
