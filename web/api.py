@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from kg.errors import InputError
+from kg.vocab import CLAIM, CONCEPT
 from qa.engine import Engine
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -44,3 +45,88 @@ def sources() -> Response:
 def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _claim_json(iri: str) -> dict[str, object]:
+    f = engine().catalog.facets[iri]
+    return {
+        "claim": iri,
+        "source": f.slug,
+        "kind": f.kind,
+        "quote": f.quote,
+        "start": f.start,
+        "end": f.end,
+        "summary": f.summary,
+        "hedge": f.hedge,
+        "direction": f.direction,
+        "stance": f.stance,
+        "activities": sorted(f.activities),
+        "goals": sorted(f.goals),
+        "caveats": sorted(f.caveats),
+        "attributed_to": f.authority,
+        "source_needed": f.source_needed,
+    }
+
+
+@bp.get("/claims")
+def claims() -> Response:
+    """Claims, filtered by ?source=<slug> and ?concept=<slug> (the concept or anything narrower)."""
+    eng = engine()
+    source = request.args.get("source")
+    concept = request.args.get("concept")
+    wanted: set[str] | None = None
+    if concept is not None:
+        iri = CONCEPT[concept]
+        if iri not in eng.ontology.concepts:
+            raise InputError(f"unknown concept {concept!r}")
+        wanted = {str(i) for i in eng.ontology.expand(iri)}
+    found = [
+        _claim_json(claim)
+        for claim, f in sorted(eng.catalog.facets.items(), key=lambda kv: (kv[1].slug, kv[1].start))
+        if (source is None or f.slug == source)
+        and (wanted is None or wanted & (f.activities | f.goals | f.caveats))
+    ]
+    return jsonify(found)
+
+
+@bp.get("/claims/<slug>/<claim_id>")
+def claim(slug: str, claim_id: str) -> Response:
+    iri = str(CLAIM[f"{slug}/{claim_id}"])
+    if iri not in engine().catalog.facets:
+        abort(404, description=f"no claim {slug}/{claim_id}")
+    return jsonify(_claim_json(iri))
+
+
+@bp.get("/entities/<slug>")
+def entity(slug: str) -> Response:
+    concept = engine().ontology.concepts.get(CONCEPT[slug])
+    if concept is None:
+        abort(404, description=f"no concept {slug!r}")
+    return jsonify(
+        {
+            "id": str(concept.iri),
+            "kind": concept.kind,
+            "label": concept.pref_label,
+            "alt_labels": list(concept.alt_labels),
+            "definition": concept.definition,
+            "broader": [str(b) for b in concept.broader],
+            "narrower": sorted(str(n) for n in engine().ontology.descendants(concept.iri)),
+        }
+    )
+
+
+@bp.get("/disagreements")
+def disagreements() -> Response:
+    rows = {r.iri: r for found in engine().catalog.disagreements.values() for r in found}
+    return jsonify(
+        [
+            {
+                "id": r.iri,
+                "topic": r.topic,
+                "claims": [r.first, r.second],
+                "within_source": r.within_source,
+                "reconciling_caveats": list(r.caveats),
+            }
+            for r in sorted(rows.values(), key=lambda r: (r.topic, r.iri))
+        ]
+    )

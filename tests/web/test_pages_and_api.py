@@ -177,3 +177,20 @@ def test_every_example_query_returns_rows(server: Server) -> None:
         status, _, body = server.get("/sparql?query=" + q(example.query))
         assert status == 200, example.name
         assert json.loads(body)["results"]["bindings"], example.name
+
+
+def test_api_claims_entities_and_disagreements(server: Server, texts: dict[str, str]) -> None:
+    status, _, body = server.get("/api/claims?source=001&concept=cold-plunge")
+    claims = json.loads(body)
+    assert status == 200 and claims and all(c["source"] == "001" for c in claims)
+    assert all(texts["001"][c["start"] : c["end"]] == c["quote"] for c in claims)
+    status, _, body = server.get("/api/claims/001/faq-wont-lose-muscle")
+    assert status == 200 and json.loads(body)["direction"].endswith("/no-effect")
+    status, _, body = server.get("/api/entities/running")
+    entity = json.loads(body)
+    assert entity["label"] == "running" and "https://w3id.org/kgqa/concept/jogging" in entity["narrower"]
+    status, _, body = server.get("/api/disagreements")
+    found = json.loads(body)
+    assert len(found) > 50 and {"topic", "claims", "within_source"} <= set(found[0])
+    assert server.get("/api/entities/parkour")[0] == 404
+    assert server.get("/api/claims?concept=parkour")[0] == 400
