@@ -118,9 +118,17 @@ def test_document_html_is_inert_on_every_page(tmp_path: Path, built: object) -> 
     threading.Thread(target=httpd.run, daemon=True).start()
     try:
         site = Server(url=f"http://127.0.0.1:{port}")
-        pages = ["/", "/source/evil", "/ask?q=" + q("does running after leg day help recovery")]
+        pages = [
+            "/",
+            "/source/evil",
+            "/ask?q=" + q("does running after leg day help recovery"),
+            "/compare?activity=running&goal=recovery",
+            "/claim/evil/c1",
+            "/concept/running",
+            "/sparql?run=1&q=" + q("SELECT ?t WHERE { ?s dcterms:title ?t }"),
+        ]
         for path in pages:
-            status, _, body = site.get(path)
+            status, _, body = site.get(path, headers={"Accept": "text/html"})
             page = body.decode()
             assert status == 200, path
             assert (
