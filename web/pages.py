@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from kg.store import EmbeddedStore, term_text
 from kg.vocab import sparql_prefixes
+from qa.rank import Candidate
 from web.api import engine, question_arg
 from web.highlight import segments
 
@@ -56,7 +57,21 @@ def answer_page() -> str:
     answer = engine().ask(question_arg())
     number = {c.claim: i for i, c in enumerate(answer.citations, start=1)}
     by_claim = {c.claim: c for c in answer.citations}
-    return render_template("answer.html", answer=answer, number=number, by_claim=by_claim)
+    groups: dict[str, list[tuple[int, Candidate]]] = {}
+    for c in answer.citations:  # by topic: the claim's first goal (or its alternative, or its kind)
+        topic = _topic(c, answer.labels)
+        groups.setdefault(topic, []).append((number[c.claim], c))
+    return render_template(
+        "answer.html", answer=answer, number=number, by_claim=by_claim, groups=groups
+    )
+
+
+def _topic(c: Candidate, labels: dict[str, str]) -> str:
+    if c.goals:
+        return labels.get(sorted(c.goals)[0], "other")
+    if c.kind == "AlternativeClaim":
+        return "alternatives"
+    return {"QuantityClaim": "figures", "Recommendation": "advice"}.get(c.kind, "other")
 
 
 def source_page(slug: str) -> str:

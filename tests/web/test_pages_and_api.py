@@ -196,7 +196,10 @@ def test_api_claims_entities_and_disagreements(server: Server, texts: dict[str, 
     assert status == 200 and json.loads(body)["direction"].endswith("/no-effect")
     status, _, body = server.get("/api/entities/running")
     entity = json.loads(body)
-    assert entity["label"] == "running" and "https://w3id.org/kgqa/concept/jogging" in entity["narrower"]
+    assert (
+        entity["label"] == "running"
+        and "https://w3id.org/kgqa/concept/jogging" in entity["narrower"]
+    )
     status, _, body = server.get("/api/disagreements")
     found = json.loads(body)
     assert len(found) > 50 and {"topic", "claims", "within_source"} <= set(found[0])
