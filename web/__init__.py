@@ -6,6 +6,7 @@ opened once per process and handed to the views through `app.extensions`.
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from flask import Flask, Response
 
 from kg.config import data_dir
 from kg.store import open_store
+from kg.workers import QueryWorkers
 from qa.engine import Engine
 from web.errors import register_error_handlers
 
@@ -21,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUESTION_CHARS": 500,
     "SPARQL_ROW_LIMIT": 10_000,
     "SPARQL_TIMEOUT_S": 10.0,
+    "SPARQL_WORKERS": 2,
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,6 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     store = open_store(Path(app.config.get("DATA_DIR") or data_dir()))
     app.extensions["kgqa.store"] = store
     app.extensions["kgqa.engine"] = Engine(store)
+    workers = QueryWorkers(store.build_dir, size=int(app.config["SPARQL_WORKERS"]))
+    app.extensions["kgqa.workers"] = workers
+    atexit.register(workers.close)
 
     from web import api, compare, data, ld, pages, sparql
 

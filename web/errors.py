@@ -6,8 +6,11 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import BuildError, InputError, KgqaError, QueryError, StoreError
+from kg.workers import QueryTimeout, WorkersBusy
 
 STATUS: dict[type[KgqaError], int] = {
+    QueryTimeout: 503,
+    WorkersBusy: 503,
     InputError: 400,
     QueryError: 400,
     StoreError: 503,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -12,8 +14,10 @@ import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+from waitress.server import create_server
 
-from tests.conftest import Server
+from tests.conftest import Built, Server
+from web import create_app
 
 COUNT = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a <https://w3id.org/kgqa/ontology#Source> }"
 CONSTRUCT = (
@@ -156,3 +160,28 @@ def test_editor_page_for_a_browser(server: Server) -> None:
     status, headers, body = server.get("/sparql", headers={"Accept": "text/html"})
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert "PREFIX kgqa:" in body.decode()
+
+
+def test_a_runaway_query_is_stopped_at_the_time_limit(built: Built) -> None:
+    app = create_app(
+        {"DATA_DIR": str(built.data_dir), "SPARQL_TIMEOUT_S": 1.0, "SPARQL_WORKERS": 1}
+    )
+    httpd = create_server(app, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=httpd.run, daemon=True).start()
+    site = Server(url=f"http://127.0.0.1:{httpd.effective_port}")  # type: ignore[attr-defined]
+    try:
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        began = time.monotonic()
+        status, _, body = site.get("/sparql?query=" + urllib.parse.quote(runaway))
+        assert status == 503
+        assert (
+            json.loads(body)["error"] == "the query ran past the time limit of 1 s and was stopped"
+        )
+        assert time.monotonic() - began < 10
+        status, _, body = site.get(
+            "/sparql?query=" + urllib.parse.quote(COUNT)
+        )  # a fresh worker answers
+        assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "2"
+    finally:
+        httpd.close()
+        app.extensions["kgqa.workers"].close()

@@ -1,0 +1,113 @@
+"""Query workers: SPARQL queries run in processes that can be killed, so a time limit holds.
+
+pyoxigraph cannot cancel a query; a query that computes for long before its first row (a large
+COUNT over a cartesian product) would burn a core until done. Each worker opens the build's store
+read-only and answers one query at a time over a pipe; a query that runs past its limit has its
+worker killed and replaced.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from kg.errors import KgqaError, QueryError
+from kg.serialize import execute
+
+GRACE_S = 1.0  # the worker cuts a streaming result itself at the limit; this is for the rest
+
+
+class QueryTimeout(KgqaError):
+    """A query ran past the time limit and was stopped."""
+
+
+class WorkersBusy(KgqaError):
+    """Every worker stayed busy for as long as a query may run."""
+
+
+Job = tuple[
+    str, str, str, int, float
+]  # query, SELECT media type, graph media type, row cap, seconds
+
+
+def _serve(store_path: str, conn: Connection) -> None:
+    """A worker's loop: open the store read-only, answer jobs until the pipe closes."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_path)
+
+    def run(query: str) -> object:
+        return store.query(query, use_default_graph_as_union=True)
+
+    while True:
+        try:
+            job: Job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", *execute(run, *job)))
+        except SyntaxError as exc:
+            conn.send(("syntax", " ".join(str(exc).split())))
+        except Exception as exc:  # reported to the caller, who raises it as a query error
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class QueryWorkers:
+    """A fixed number of worker processes over one build's store."""
+
+    def __init__(self, build_dir: Path, size: int = 2) -> None:
+        self.store_path = str(build_dir / "oxigraph")
+        self.context = mp.get_context("spawn")
+        self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
+        self.lock = threading.Lock()
+        for _ in range(size):
+            self.idle.put(self._spawn())
+
+    def _spawn(self) -> tuple[BaseProcess, Connection]:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(self.store_path, child), daemon=True)
+        process.start()
+        child.close()
+        return process, parent
+
+    def run(self, job: Job) -> tuple[bytes, str, str | None]:
+        """(body, media type, cut) for a job; QueryTimeout when it runs past its limit."""
+        seconds = job[4]
+        try:
+            worker = self.idle.get(timeout=seconds)
+        except queue.Empty as exc:
+            raise WorkersBusy(
+                f"every query worker stayed busy for {seconds:g} s; try again"
+            ) from exc
+        process, conn = worker
+        try:
+            conn.send(job)
+            reply = conn.recv() if conn.poll(seconds + GRACE_S) else None
+        except (EOFError, OSError, BrokenPipeError):
+            reply = ("error", "the query worker stopped")
+        if reply is None or (reply[0] == "error" and not process.is_alive()):
+            process.kill()
+            process.join(5)
+            self.idle.put(self._spawn())
+            if reply is None:
+                raise QueryTimeout(
+                    f"the query ran past the time limit of {seconds:g} s and was stopped"
+                )
+        else:
+            self.idle.put(worker)
+        if reply[0] == "syntax":
+            raise QueryError(f"malformed query: {reply[1]}")
+        if reply[0] == "error":
+            raise QueryError(f"the query failed: {reply[1]}")
+        return reply[1], reply[2], reply[3]
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            process, conn = self.idle.get_nowait()
+            conn.close()
+            process.kill()
+            process.join(5)
