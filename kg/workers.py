@@ -88,8 +88,8 @@ class QueryWorkers:
             conn.send(job)
             reply = conn.recv() if conn.poll(seconds + GRACE_S) else None
         except (EOFError, OSError, BrokenPipeError):
-            reply = ("error", "the query worker stopped")
-        if reply is None or (reply[0] == "error" and not process.is_alive()):
+            reply = ("stopped", "")
+        if reply is None or reply[0] == "stopped":
             process.kill()
             process.join(5)
             self.idle.put(self._spawn())
@@ -101,6 +101,8 @@ class QueryWorkers:
             self.idle.put(worker)
         if reply[0] == "syntax":
             raise QueryError(f"malformed query: {reply[1]}")
+        if reply[0] == "stopped":
+            raise WorkersBusy("the query worker stopped; try again")
         if reply[0] == "error":
             raise QueryError(f"the query failed: {reply[1]}")
         return reply[1], reply[2], reply[3]

@@ -17,6 +17,7 @@ from kg.store import open_store
 from kg.workers import QueryWorkers
 from qa.engine import Engine
 from web.errors import register_error_handlers
+from web.security import CSP
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,  # bytes of a request body
@@ -25,10 +26,6 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_TIMEOUT_S": 10.0,
     "SPARQL_WORKERS": 2,
 }
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

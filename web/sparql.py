@@ -21,6 +21,7 @@ from kg.store import EmbeddedStore
 from kg.vocab import PREFIXES, sparql_prefixes
 from kg.workers import QueryWorkers
 from web.errors import Refused
+from web.security import CSP
 
 bp = Blueprint("sparql", __name__)
 
@@ -152,11 +153,18 @@ def _editor(query: str, run: bool) -> str:
     return render_template(
         "sparql.html",
         prefixes=sparql_prefixes(),
-        query=query,
-        examples=examples(),
+        query=with_used_prefixes(query) if query else "",
+        examples=[(ex, with_used_prefixes(ex.query)) for ex in examples()],
         table=table,
         error=error,
     )
+
+
+def with_used_prefixes(query: str) -> str:
+    """The query with PREFIX lines for the project prefixes it uses, so that editors accept it."""
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", query, re.IGNORECASE)}
+    used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w<]){p}:", query)]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + query
 
 
 def _workers() -> QueryWorkers:
@@ -164,8 +172,13 @@ def _workers() -> QueryWorkers:
     return found
 
 
+EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
 @bp.after_request
 def cors(response: Response) -> Response:
+    if response.mimetype == "text/html":  # YASGUI sets inline styles; scripts stay 'self' only
+        response.headers["Content-Security-Policy"] = EDITOR_CSP
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"

@@ -86,16 +86,31 @@ def test_the_main_flow_works_from_the_keyboard(page: Page, server: Server) -> No
 
 
 def test_the_sparql_editor_runs_an_example_query_and_shows_rows(page: Page, server: Server) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")  # YASGUI, with syntax highlighting
+    page.get_by_role("link", name="What each authority is cited for").click()
+    page.wait_for_selector(".yasr table tbody tr")
+    assert page.locator(".yasr table tbody tr").count() >= 3
+    assert "American Council on Exercise" in page.locator(".yasr").inner_text()
+    assert page.locator(".yasqe .CodeMirror-lint-marker-error").count() == 0  # prefixes declared
+    assert errors == []
+    shot(page, "sparql")
+
+
+def test_the_sparql_editor_without_javascript(browser: Browser, server: Server) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
     page.goto(server.url + "/sparql")
     page.get_by_role("link", name="What each authority is cited for").click()
     page.wait_for_selector(".results-table tbody tr")
     assert page.locator(".results-table tbody tr").count() >= 3
-    assert "American Council on Exercise" in page.locator(".results-table").inner_text()
     page.fill("#query", "SELECT ?s WHERE { ?s a kgqa:Source }")
     page.click("form.editor button")
     page.wait_for_selector(".results-table")
     assert page.locator(".results-table tbody tr").count() == 2
-    shot(page, "sparql")
+    context.close()
 
 
 def test_a_compare_cell_shows_both_sources_quotes(page: Page, server: Server) -> None:
