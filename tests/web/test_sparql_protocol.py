@@ -185,3 +185,12 @@ def test_a_runaway_query_is_stopped_at_the_time_limit(built: Built) -> None:
     finally:
         httpd.close()
         app.extensions["kgqa.workers"].close()
+
+
+def test_an_oversized_request_is_refused(server: Server) -> None:
+    body = ("SELECT * WHERE { ?s ?p ?o } #" + "x" * 70_000).encode()
+    status, _, reply = server.request(
+        "POST", "/sparql", body, {"Content-Type": "application/sparql-query"}
+    )
+    assert status == 413
+    assert json.loads(reply)["status"] == 413
