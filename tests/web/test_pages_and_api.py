@@ -54,6 +54,7 @@ def test_citation_link_opens_the_source_with_the_passage_marked(server: Server) 
     assert 'id="claim-faq-wont-lose-muscle"' in page
     marked = page.split('<mark class="claim current"', 1)[1].split("</mark>", 1)[0]
     assert "you won&#39;t lose muscle" in marked
+    assert 'href="/claim/001/faq-wont-lose-muscle"' in marked  # the span links to its claim
 
 
 def test_api_ask_follows_the_contract(server: Server) -> None:
