@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import atexit
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response
-
-from kg.config import data_dir
-from kg.store import open_store
-from kg.workers import QueryWorkers
-from qa.engine import Engine
-from web.errors import register_error_handlers
-from web.security import CSP
+if TYPE_CHECKING:  # the app's imports wait for create_app, so `kgqa ask` does not load Flask
+    from flask import Flask
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,  # bytes of a request body
@@ -30,6 +24,15 @@ DEFAULTS: dict[str, Any] = {
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; configuration from KGQA_* environment variables, then test_config."""
+    from flask import Flask, Response
+
+    from kg.config import data_dir
+    from kg.store import open_store
+    from kg.workers import QueryWorkers
+    from qa.engine import Engine
+    from web.errors import register_error_handlers
+    from web.security import CSP
+
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("KGQA")
