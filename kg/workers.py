@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
-import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -63,7 +62,6 @@ class QueryWorkers:
         self.store_path = str(build_dir / "oxigraph")
         self.context = mp.get_context("spawn")
         self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
-        self.lock = threading.Lock()
         for _ in range(size):
             self.idle.put(self._spawn())
 
