@@ -140,4 +140,34 @@ def stats_command(as_json: bool, data_dir: Path | None) -> None:
         click.echo(f"{'claims in ' + slug:28} {n}")
 
 
-COMMANDS = [build_command, validate_command, sparql_command, stats_command]
+@click.command("synth")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--sources",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Documents to write.",
+)
+@click.option(
+    "--claims",
+    "claims_per_source",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Claims per document.",
+)
+@click.option(
+    "--seed", default=0, show_default=True, type=int, help="The same seed writes the same corpus."
+)
+def synth_command(out: Path, sources: int, claims_per_source: int, seed: int) -> None:
+    """Write a synthetic corpus shaped like the real one into OUT (for benchmarks); build it with
+    `kgqa build --corpus OUT`."""
+    from kg.ontology import load_ontology
+    from kg.synth import SynthSpec, write_corpus
+
+    written = write_corpus(load_ontology(), SynthSpec(sources, claims_per_source, seed), out)
+    click.echo(f"wrote {len(written)} sources with {claims_per_source} claims each to {out}")
+
+
+COMMANDS = [build_command, validate_command, sparql_command, stats_command, synth_command]
