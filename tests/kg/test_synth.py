@@ -26,7 +26,9 @@ def test_same_seed_same_corpus_and_another_seed_another(tmp_path: Path) -> None:
 
 def test_synthetic_corpus_builds_with_every_claim_kind_and_disagreements(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    written = write_corpus(load_ontology(), SynthSpec(sources=3, claims_per_source=40, seed=1), corpus)
+    written = write_corpus(
+        load_ontology(), SynthSpec(sources=3, claims_per_source=40, seed=1), corpus
+    )
     kinds = {c["kind"] for path in written for c in yaml.safe_load(path.read_text())["claims"]}
     assert kinds == {"effect", "recommendation", "alternative", "quantity", "fact"}
     report = build(corpus, tmp_path / "data")
