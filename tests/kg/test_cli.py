@@ -15,7 +15,10 @@ from tests.conftest import Built, run_kgqa
 COUNT_SOURCES = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a kgqa:Source }"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["sparql"], ["stats"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["build"], ["validate"], ["sparql"], ["stats"], ["synth"], ["ask"], ["eval"], ["serve"]],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = run_kgqa(*command, "--help")
     assert result.returncode == 0
