@@ -92,11 +92,47 @@ def _conflict_topic(
     return None
 
 
+def _anchors(ontology: Ontology, slug: str) -> set[str]:
+    """A concept and its broader concepts short of a root: two related concepts share one."""
+    iri = CONCEPT[slug]
+    found = {slug}
+    for ancestor in ontology.ancestors(iri):
+        if not ontology.is_top(ancestor):
+            found.add(str(ancestor).removeprefix(str(CONCEPT)))
+    return found
+
+
+def _buckets(ontology: Ontology, claim: AnchoredClaim) -> set[tuple[str, ...]]:
+    """Keys such that two claims that may disagree share at least one."""
+    spec = claim.spec
+    activities = {a for slug in spec.activities for a in _anchors(ontology, slug)}
+    if spec.kind == "recommendation" and spec.stance:
+        return {("recommendation", a) for a in activities}
+    if spec.kind == "effect" and spec.direction:
+        goals = {g for slug in spec.goals for g in _anchors(ontology, slug)}
+        return {("effect", a, g) for a in activities for g in goals}
+    return set()
+
+
 def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[Disagreement]:
-    """Every pair of claims that disagree, in a stable order (by claim IRI)."""
+    """Every pair of claims that disagree, in a stable order (by claim IRI).
+
+    Only claims that share a topic bucket are compared, so the cost follows the number of claims
+    per topic rather than the square of all claims.
+    """
     ordered = sorted(claims, key=lambda c: str(c.iri))
+    position = {id(c): i for i, c in enumerate(ordered)}
+    buckets: dict[tuple[str, ...], list[AnchoredClaim]] = {}
+    for claim in ordered:
+        for key in _buckets(ontology, claim):
+            buckets.setdefault(key, []).append(claim)
+    candidates: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        indices = sorted(position[id(c)] for c in members)
+        candidates.update(combinations(indices, 2))
     found: list[Disagreement] = []
-    for a, b in combinations(ordered, 2):
+    for i, j in sorted(candidates):
+        a, b = ordered[i], ordered[j]
         topic = _conflict_topic(ontology, a, b)
         if topic is None:
             continue
