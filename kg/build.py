@@ -21,7 +21,7 @@ from kg.infer import Disagreement, closure_graph, disagreement_graph, find_disag
 from kg.ontology import Ontology, load_ontology
 from kg.rdf import AnchoredClaim, Document, source_graph
 from kg.resources import ontology_path, shapes_path
-from kg.shacl import Validator
+from kg.shacl import ValidationCache, Validator
 from kg.store import build_lock, staged_build, write_manifest
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from kg.vocab import source_graph as source_graph_iri
@@ -51,6 +51,7 @@ class CheckedCorpus:
     disagreements: list[Disagreement]
     inferred: Graph
     timings: dict[str, float] = field(default_factory=dict)
+    validation_skipped: int = 0  # sources unchanged since they last passed validation
 
     @property
     def claim_count(self) -> int:
@@ -114,9 +115,15 @@ def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
 
 
-def check_corpus(corpus: Path, ontology: Ontology, validator: Validator) -> CheckedCorpus:
-    """Read, anchor, map and validate every source, then infer; raises on the first problem."""
+def check_corpus(
+    corpus: Path, ontology: Ontology, validator: Validator, cache: ValidationCache | None = None
+) -> CheckedCorpus:
+    """Read, anchor, map and validate every source, then infer; raises on the first problem.
+
+    With a cache, a source whose inputs are unchanged since it last passed is not validated again.
+    """
     timings: dict[str, float] = {}
+    skipped = 0
     sources: list[SourceResult] = []
     slugs: dict[str, Path] = {}
     for path in find_claims_files(corpus):
@@ -133,7 +140,13 @@ def check_corpus(corpus: Path, ontology: Ontology, validator: Validator) -> Chec
         with _timer(timings, "map_s"):
             graph = source_graph(doc, claims)
         with _timer(timings, "validate_s"):
-            validator.check(graph, spec.claims_path.name)
+            key = cache.key(path.read_bytes(), doc.sha256) if cache else ""
+            if cache and cache.passed(key):
+                skipped += 1
+            else:
+                validator.check(graph, spec.claims_path.name)
+                if cache:
+                    cache.mark(key)
         sources.append(SourceResult(document=doc, claims=claims, graph=graph))
     all_claims = [c for s in sources for c in s.claims]
     with _timer(timings, "infer_s"):
@@ -142,7 +155,11 @@ def check_corpus(corpus: Path, ontology: Ontology, validator: Validator) -> Chec
     with _timer(timings, "validate_s"):
         validator.check(inferred, "inferred disagreements")
     return CheckedCorpus(
-        sources=sources, disagreements=disagreements, inferred=inferred, timings=timings
+        sources=sources,
+        disagreements=disagreements,
+        inferred=inferred,
+        timings=timings,
+        validation_skipped=skipped,
     )
 
 
@@ -187,7 +204,7 @@ def build(corpus: Path, data_dir: Path) -> BuildReport:
     ontology = load_ontology()
     validator = Validator.from_files(ontology)
     with build_lock(data_dir):
-        checked = check_corpus(corpus, ontology, validator)
+        checked = check_corpus(corpus, ontology, validator, ValidationCache.for_data_dir(data_dir))
         with staged_build(data_dir) as partial:
             with _timer(checked.timings, "store_s"):
                 triples = _write_store(partial, checked)
@@ -225,6 +242,7 @@ def _manifest(
         "claims": checked.claim_count,
         "quads": triples,
         "disagreements": len(checked.disagreements),
+        "validation_skipped_sources": checked.validation_skipped,
         "seconds": round(seconds, 3),
         "timings": {k: round(v, 3) for k, v in checked.timings.items()},
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
@@ -11,9 +13,10 @@ from rdflib.term import Node
 
 from kg.errors import BuildError
 from kg.ontology import Ontology
-from kg.resources import shapes_path
+from kg.resources import ontology_path, shapes_path
 
 MAX_REPORTED = 3
+MAPPING_CODE = ("claims.py", "anchor.py", "rdf.py", "shacl.py")
 
 
 @dataclass(frozen=True)
@@ -56,3 +59,36 @@ def _describe(report: Graph, result: Node) -> str:
     if isinstance(path, URIRef):
         parts.append(str(path))
     return " ".join(parts) + f": {message}"
+
+
+@dataclass(frozen=True)
+class ValidationCache:
+    """Remembers source graphs that passed validation, by a hash of everything they are built
+    from (claims file, document, ontology, shapes, mapping code), so a rebuild validates only the
+    sources that changed."""
+
+    folder: Path
+    salt: str
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> ValidationCache:
+        digest = hashlib.sha256()
+        for path in (
+            ontology_path(),
+            shapes_path(),
+            *(Path(__file__).parent / n for n in MAPPING_CODE),
+        ):
+            digest.update(path.read_bytes())
+        return cls(folder=data_dir / "validated", salt=digest.hexdigest())
+
+    def key(self, claims_file: bytes, document_sha256: str) -> str:
+        return hashlib.sha256(
+            self.salt.encode() + claims_file + document_sha256.encode()
+        ).hexdigest()
+
+    def passed(self, key: str) -> bool:
+        return (self.folder / key).is_file()
+
+    def mark(self, key: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / key).touch()
