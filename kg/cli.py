@@ -13,7 +13,7 @@ from kg.errors import InputError
 from kg.results import FORMATS, render
 from kg.stats import collect_stats
 from kg.store import open_store
-from kg.vocab import PREFIXES
+from kg.vocab import with_prefixes
 
 corpus_option = click.option(
     "--corpus",
@@ -111,18 +111,8 @@ def sparql_command(
     """
     text = _read_query(query, query_file)
     store = open_store(data_dir or data_dir_default())
-    result = store.query(_with_prefixes(text))
+    result = store.query(with_prefixes(text))
     click.echo(render(result, fmt).rstrip("\n"))
-
-
-def _with_prefixes(query: str) -> str:
-    declared = {
-        line.split()[1].rstrip(":").lower()
-        for line in query.splitlines()
-        if line.strip().upper().startswith("PREFIX ") and len(line.split()) > 1
-    }
-    missing = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
-    return missing + query
 
 
 @click.command("stats")

@@ -3,6 +3,8 @@
 Terms are declared, so a misspelt one fails at import instead of in a query.
 """
 
+import re
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
 
@@ -113,6 +115,21 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "sh": str(SH),
 }
+
+
+PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w-]*):", re.IGNORECASE)
+
+
+def with_prefixes(query: str, only_used: bool = False) -> str:
+    """The query with PREFIX lines for the project prefixes it does not declare itself; with
+    only_used, just for those it uses (so that an editor's linter accepts it)."""
+    declared = {m.lower() for m in PREFIX_DECLARATION.findall(query)}
+    missing = [
+        p
+        for p in PREFIXES
+        if p not in declared and (not only_used or re.search(rf"(?<![\w<]){p}:", query))
+    ]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + query
 
 
 def sparql_prefixes() -> str:

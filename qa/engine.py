@@ -38,7 +38,6 @@ SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
 TEXTS_QUERY = (
     "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
 )
-CLAIM_TEXTS_QUERY = "SELECT ?claim ?quote ?summary WHERE { ?claim a kgqa:Claim ; schema:description ?summary ; kgqa:citation/oa:hasSelector/oa:exact ?quote }"
 COVERAGE_QUERY = """
 SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
 GROUP BY ?goal ORDER BY DESC(?n) LIMIT 8"""
@@ -92,21 +91,21 @@ class Engine:
             if t.is_alpha
             for w in (t.lower_, t.lemma_.lower())
         )
+        self.catalog = Catalog(store)
         self.claim_words = self._claim_words(nlp)
         self.idf = inverse_document_frequency(list(self.claim_words.values()))
-        self.catalog = Catalog(store)
         self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
         self.coverage = self._coverage()
 
     def _claim_words(self, nlp: Language) -> dict[str, frozenset[str]]:
-        """Each claim's words and lemmas (quote and paraphrase), for lexical ranking."""
-        rows = self._select(CLAIM_TEXTS_QUERY)
-        texts = (_value(r["quote"]) or "" for r in rows)
+        """Each claim's quoted words and their lemmas, for lexical ranking."""
+        claims = list(self.catalog.facets.items())
+        docs = nlp.pipe((f.quote for _, f in claims), disable=[RARITY_COMPONENT])
         return {
-            _value(r["claim"]) or "": frozenset(
+            claim: frozenset(
                 w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
             )
-            for r, doc in zip(rows, nlp.pipe(texts, disable=[RARITY_COMPONENT]), strict=True)
+            for (claim, _), doc in zip(claims, docs, strict=True)
         }
 
     def _select(self, query: str) -> list[ox.QuerySolution]:

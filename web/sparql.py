@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.errors import InputError, KgqaError
 from kg.serialize import GRAPH_TYPES, SELECT_TYPES
 from kg.store import EmbeddedStore
-from kg.vocab import PREFIXES, sparql_prefixes
+from kg.vocab import sparql_prefixes, with_prefixes
 from kg.workers import QueryWorkers
 from web.errors import Refused
 from web.security import CSP
@@ -63,9 +63,7 @@ def _check(query: str) -> str:
         raise InputError("the query is empty")
     if SERVICE.search(STRINGS_AND_IRIS.sub(" ", query)):
         raise InputError("federated queries (SERVICE) are not allowed on this endpoint")
-    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", query, re.IGNORECASE)}
-    missing = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
-    return missing + query
+    return with_prefixes(query)
 
 
 def _negotiate(types: list[str], default: str) -> str:
@@ -153,18 +151,11 @@ def _editor(query: str, run: bool) -> str:
     return render_template(
         "sparql.html",
         prefixes=sparql_prefixes(),
-        query=with_used_prefixes(query) if query else "",
-        examples=[(ex, with_used_prefixes(ex.query)) for ex in examples()],
+        query=with_prefixes(query, only_used=True) if query else "",
+        examples=[(ex, with_prefixes(ex.query, only_used=True)) for ex in examples()],
         table=table,
         error=error,
     )
-
-
-def with_used_prefixes(query: str) -> str:
-    """The query with PREFIX lines for the project prefixes it uses, so that editors accept it."""
-    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", query, re.IGNORECASE)}
-    used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w<]){p}:", query)]
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + query
 
 
 def _workers() -> QueryWorkers:
