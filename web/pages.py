@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, abort, current_app, render_template, request
 
-from kg.store import EmbeddedStore, term_text
-from kg.vocab import sparql_prefixes
+from kg.store import EmbeddedStore
 from qa.rank import Candidate
 from web.api import engine, question_arg
 from web.highlight import segments
 
 bp = Blueprint("pages", __name__)
 
-SOURCE_CLAIMS_QUERY = """
-SELECT ?claim ?id ?start ?end ?summary ?kind ?sourceNeeded ?authority WHERE {
-  #SOURCE
-  ?claim schema:appearance ?source ; kgqa:claimId ?id ; schema:description ?summary ;
-         kgqa:sourceNeeded ?sourceNeeded ; a ?class ; kgqa:citation/oa:hasSelector ?p .
-  FILTER (?class != kgqa:Claim && STRSTARTS(STR(?class), STR(kgqa:)))
-  BIND (STRAFTER(STR(?class), "#") AS ?kind)
-  ?p oa:start ?start ; oa:end ?end .
-  OPTIONAL { ?claim prov:wasAttributedTo/schema:name ?authority }
-} ORDER BY ?start"""
 EXAMPLES = (
     "Does running after leg day kill my gains?",
     "Is it okay to run with sore legs?",
@@ -79,35 +67,27 @@ def source_page(slug: str) -> str:
     info = next((s for s in eng.sources.values() if s.slug == slug), None)
     if info is None:
         abort(404, description=f"no source {slug!r}")
-    text = eng.texts[slug]
-    query = sparql_prefixes() + SOURCE_CLAIMS_QUERY.replace(
-        "#SOURCE", f"VALUES ?source {{ <{info.iri}> }}"
+    found = sorted(  # from the engine's catalogue, read once per process
+        ((iri, f) for iri, f in eng.catalog.facets.items() if f.slug == slug),
+        key=lambda item: (item[1].start, item[1].end),
     )
-    result = store().query(query)
-    rows = list(result) if isinstance(result, ox.QuerySolutions) else []
     claims = [
         {
-            "iri": term_text(r["claim"]),
-            "id": term_text(r["id"]),
-            "start": int(term_text(r["start"]) or 0),
-            "end": int(term_text(r["end"]) or 0),
-            "summary": term_text(r["summary"]),
-            "kind": term_text(r["kind"]),
-            "source_needed": term_text(r["sourceNeeded"]) == "true",
-            "authority": term_text(r["authority"]),
+            "iri": iri,
+            "id": iri.rsplit("/", 1)[1],
+            "start": f.start,
+            "summary": f.summary,
+            "kind": f.kind,
+            "source_needed": f.source_needed,
+            "authority": f.authority,
         }
-        for r in rows
+        for iri, f in found
     ]
-    current = request.args.get("claim", "")
-    spans = [
-        (term_text(r["id"]) or "", int(term_text(r["start"]) or 0), int(term_text(r["end"]) or 0))
-        for r in rows
-    ]
+    spans = [(iri.rsplit("/", 1)[1], f.start, f.end) for iri, f in found]
     return render_template(
         "source.html",
         source=info,
-        segments=segments(text, spans),
+        segments=segments(eng.texts[slug], spans),
         claims=claims,
-        current=current,
-        first_of={c["id"]: c["start"] for c in claims},
+        current=request.args.get("claim", ""),
     )
