@@ -7,7 +7,6 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.store import EmbeddedStore
-from kg.vocab import sparql_prefixes
 
 COUNTS_QUERY = """
 SELECT
@@ -43,32 +42,25 @@ SELECT ?kind (COUNT(?claim) AS ?claims) WHERE {
 """
 
 
-def _rows(store: EmbeddedStore, query: str) -> list[ox.QuerySolution]:
-    result = store.query(sparql_prefixes() + query)
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError("a SELECT query returned no solutions")
-    return list(result)
-
-
 def _int(term: object) -> int:
     return int(term.value) if isinstance(term, ox.Literal) else 0
 
 
 def collect_stats(store: EmbeddedStore) -> dict[str, Any]:
     """sources, claims, triples (quads in all graphs), disagreements and breakdowns."""
-    counts = _rows(store, COUNTS_QUERY)[0]
-    disagreements = _rows(store, DISAGREEMENTS_QUERY)[0]
+    counts = store.select(COUNTS_QUERY)[0]
+    disagreements = store.select(DISAGREEMENTS_QUERY)[0]
     return {
         "sources": _int(counts["sources"]),
         "claims": _int(counts["claims"]),
-        "triples": _int(_rows(store, TRIPLES_QUERY)[0]["n"]),
+        "triples": _int(store.select(TRIPLES_QUERY)[0]["n"]),
         "disagreements": _int(disagreements["all"]),
         "disagreements_within_source": _int(disagreements["within_source"]),
         "claims_per_source": {
-            str(r["slug"].value): _int(r["claims"]) for r in _rows(store, PER_SOURCE_QUERY)
+            str(r["slug"].value): _int(r["claims"]) for r in store.select(PER_SOURCE_QUERY)
         },
         "claims_per_kind": {
-            str(r["kind"].value): _int(r["claims"]) for r in _rows(store, PER_KIND_QUERY)
+            str(r["kind"].value): _int(r["claims"]) for r in store.select(PER_KIND_QUERY)
         },
         "build_id": store.build_id,
     }

@@ -30,6 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import BuildError, QueryError, StoreError
+from kg.vocab import with_prefixes
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 KEEP_BUILDS = 2  # the current build and the one before it, for readers still holding it open
@@ -77,6 +78,11 @@ class EmbeddedStore:
             raise QueryError(f"malformed query: {_one_line(str(exc))}") from exc
         except OSError as exc:
             raise StoreError(f"cannot read the store: {_one_line(str(exc))}") from exc
+
+    def select(self, query: str) -> list[ox.QuerySolution]:
+        """The rows of a SELECT query, the project's prefixes added; [] for another query form."""
+        result = self.query(with_prefixes(query))
+        return list(result) if isinstance(result, ox.QuerySolutions) else []
 
 
 def term_text(term: object) -> str | None:

@@ -13,7 +13,6 @@ import pyoxigraph as ox
 
 from kg.store import EmbeddedStore
 from kg.store import term_text as _value
-from kg.vocab import sparql_prefixes
 
 FACETS_QUERY = """
 SELECT ?claim ?kind ?slug ?title ?summary ?hedge ?direction ?stance ?insteadOf ?sourceNeeded ?authority
@@ -76,21 +75,16 @@ class DisagreementRow:
     caveats: tuple[str, ...]
 
 
-def _select(store: EmbeddedStore, query: str) -> list[ox.QuerySolution]:
-    result = store.query(sparql_prefixes() + query)
-    return list(result) if isinstance(result, ox.QuerySolutions) else []
-
-
 class Catalog:
     """Facets of every claim and every disagreement, by claim IRI."""
 
     def __init__(self, store: EmbeddedStore) -> None:
         concepts: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for row in _select(store, CONCEPTS_QUERY):
+        for row in store.select(CONCEPTS_QUERY):
             name = (_value(row["p"]) or "").rsplit("#", 1)[-1]
             concepts[(_value(row["claim"]) or "", name)].add(_value(row["concept"]) or "")
         self.facets: dict[str, Facets] = {}
-        for row in _select(store, FACETS_QUERY):
+        for row in store.select(FACETS_QUERY):
             claim = _value(row["claim"]) or ""
             self.facets[claim] = Facets(
                 kind=_value(row["kind"]) or "",
@@ -111,7 +105,7 @@ class Catalog:
                 end=int(_value(row["end"]) or 0),
             )
         grouped: dict[str, list[ox.QuerySolution]] = defaultdict(list)
-        for row in _select(store, DISAGREEMENTS_QUERY):
+        for row in store.select(DISAGREEMENTS_QUERY):
             grouped[_value(row["d"]) or ""].append(row)
         self.disagreements: dict[str, list[DisagreementRow]] = defaultdict(list)
         for iri, rows in grouped.items():

@@ -13,7 +13,6 @@ from kg.errors import InputError
 from kg.ontology import Ontology, load_ontology
 from kg.store import EmbeddedStore
 from kg.store import term_text as _value
-from kg.vocab import sparql_prefixes
 from qa.answer import LIST_INTENTS, Answer, Disagreement
 from qa.catalog import Catalog
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
@@ -82,7 +81,7 @@ class Engine:
         nlp = blank_english()
         self.matcher = ConceptMatcher(nlp, self._labels())
         self.texts = {
-            _value(r["slug"]) or "": _value(r["text"]) or "" for r in self._select(TEXTS_QUERY)
+            _value(r["slug"]) or "": _value(r["text"]) or "" for r in self.store.select(TEXTS_QUERY)
         }
         self.corpus_lemmas = frozenset(
             w
@@ -108,14 +107,10 @@ class Engine:
             for (claim, _), doc in zip(claims, docs, strict=True)
         }
 
-    def _select(self, query: str) -> list[ox.QuerySolution]:
-        result = self.store.query(sparql_prefixes() + query)
-        return list(result) if isinstance(result, ox.QuerySolutions) else []
-
     def _sources(self) -> dict[str, SourceInfo]:
         found: dict[str, SourceInfo] = {}
         self._source_names: list[tuple[str, str]] = []
-        for row in self._select(SOURCES_QUERY):
+        for row in self.store.select(SOURCES_QUERY):
             iri, title = _value(row["source"]) or "", _value(row["title"]) or ""
             short = _value(row["short"]) or re.split(r"[:?]", title)[0].strip() or title
             found[iri] = SourceInfo(iri, _value(row["slug"]) or "", title, short)
@@ -140,7 +135,9 @@ class Engine:
         return labels
 
     def _coverage(self) -> str:
-        goals = [self.labels.get(_value(r["goal"]) or "", "") for r in self._select(COVERAGE_QUERY)]
+        goals = [
+            self.labels.get(_value(r["goal"]) or "", "") for r in self.store.select(COVERAGE_QUERY)
+        ]
         titles = " and ".join(s.short_title for s in self.sources.values())
         return f"The corpus ({titles}) covers running after a leg-day workout: {', '.join(g for g in goals if g)}."
 

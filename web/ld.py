@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
 from kg.store import term_text
-from kg.vocab import BASE, PREFIXES, sparql_prefixes
+from kg.vocab import BASE, PREFIXES
 from web.api import engine
 from web.pages import source_page, store
 
@@ -76,11 +76,6 @@ def _rdf(iri: str, mime: str) -> Response:
     return Response(data, mimetype=mime)
 
 
-def _rows(query: str) -> list[ox.QuerySolution]:
-    result = store().query(query)
-    return list(result) if isinstance(result, ox.QuerySolutions) else []
-
-
 @bp.get("/<any(" + ", ".join(KINDS) + "):kind>/<path:rest>")
 @bp.get("/<any(ontology):kind>")
 def resource(kind: str, rest: str = "") -> Response | str:
@@ -98,13 +93,13 @@ def resource(kind: str, rest: str = "") -> Response | str:
             term_text(r["o"]) or "",
             local_path(term_text(r["o"]) or ""),
         )
-        for r in _rows(PROPERTIES.replace("#IRI", f"<{iri}>"))
+        for r in store().select(PROPERTIES.replace("#IRI", f"<{iri}>"))
     ]
     if not properties:
         abort(404, description=f"nothing is known about <{iri}>")
     claims: dict[str, list[dict[str, str]]] = defaultdict(list)
     if kind == "concept":
-        for r in _rows(_prefixed(CONCEPT_CLAIMS.replace("#IRI", f"<{iri}>"))):
+        for r in store().select(CONCEPT_CLAIMS.replace("#IRI", f"<{iri}>")):
             claims[term_text(r["slug"]) or ""].append(
                 {
                     "iri": term_text(r["claim"]) or "",
@@ -123,7 +118,3 @@ def resource(kind: str, rest: str = "") -> Response | str:
         claims=dict(claims),
         titles=titles,
     )
-
-
-def _prefixed(query: str) -> str:
-    return sparql_prefixes() + query
