@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 
 from kg import __version__
 from kg.anchor import QuoteAmbiguous, QuoteNotFound, anchor_quote
 from kg.claims import SourceSpec, find_claims_files, read_claims_file
+from kg.dumps import write_all
 from kg.errors import CorpusError
 from kg.infer import Disagreement, closure_graph, disagreement_graph, find_disagreements
 from kg.ontology import Ontology, load_ontology
@@ -23,15 +23,8 @@ from kg.rdf import AnchoredClaim, Document, source_graph
 from kg.resources import ontology_path, shapes_path
 from kg.shacl import ValidationCache, Validator
 from kg.store import build_lock, staged_build, write_manifest
-from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.vocab import source_graph as source_graph_iri
-
-DUMPS: dict[str, ox.RdfFormat] = {
-    "kgqa.trig": ox.RdfFormat.TRIG,
-    "kgqa.nq": ox.RdfFormat.N_QUADS,
-    "kgqa.jsonld": ox.RdfFormat.JSON_LD,
-    "kgqa.ttl": ox.RdfFormat.TURTLE,
-}
 
 
 @dataclass(frozen=True)
@@ -40,7 +33,7 @@ class SourceResult:
 
     document: Document
     claims: list[AnchoredClaim]
-    graph: Graph
+    triples: list[ox.Triple]
 
 
 @dataclass
@@ -49,7 +42,7 @@ class CheckedCorpus:
 
     sources: list[SourceResult]
     disagreements: list[Disagreement]
-    inferred: Graph
+    inferred: list[ox.Triple]
     timings: dict[str, float] = field(default_factory=dict)
     validation_skipped: int = 0  # sources unchanged since they last passed validation
 
@@ -138,22 +131,26 @@ def check_corpus(
         with _timer(timings, "anchor_s"):
             claims = anchor_claims(doc)
         with _timer(timings, "map_s"):
-            graph = source_graph(doc, claims)
+            triples = source_graph(doc, claims)
         with _timer(timings, "validate_s"):
             key = cache.key(path.read_bytes(), doc.sha256) if cache else ""
             if cache and cache.passed(key):
                 skipped += 1
             else:
-                validator.check(graph, spec.claims_path.name)
+                validator.check(triples, spec.claims_path.name)
                 if cache:
                     cache.mark(key)
-        sources.append(SourceResult(document=doc, claims=claims, graph=graph))
+        sources.append(SourceResult(document=doc, claims=claims, triples=triples))
     all_claims = [c for s in sources for c in s.claims]
     with _timer(timings, "infer_s"):
         disagreements = find_disagreements(ontology, all_claims)
         inferred = disagreement_graph(ontology, disagreements) + closure_graph(ontology)
     with _timer(timings, "validate_s"):
-        validator.check(inferred, "inferred disagreements")
+        key = cache.key(_content_hash(inferred).encode(), "inferred") if cache else ""
+        if not (cache and cache.passed(key)):
+            validator.check(inferred, "inferred disagreements")
+            if cache:
+                cache.mark(key)
     return CheckedCorpus(
         sources=sources,
         disagreements=disagreements,
@@ -163,12 +160,20 @@ def check_corpus(
     )
 
 
-def _load_graph(store: ox.Store, graph: Graph, name: URIRef) -> None:
-    data = graph.serialize(format="nt", encoding="utf-8")
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+def _content_hash(triples: list[ox.Triple]) -> str:
+    """A hash of a set of triples that does not depend on their order."""
+    digest = hashlib.sha256()
+    for line in sorted(map(str, triples)):
+        digest.update(line.encode())
+    return digest.hexdigest()
 
 
-def _write_store(build_dir: Path, checked: CheckedCorpus) -> int:
+def _load(store: ox.Store, triples: list[ox.Triple], graph: str) -> None:
+    name = ox.NamedNode(graph)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+
+
+def _write_store(build_dir: Path, checked: CheckedCorpus, dumps: bool) -> int:
     store = ox.Store(str(build_dir / "oxigraph"))
     store.bulk_load(
         path=str(ontology_path()),
@@ -181,25 +186,19 @@ def _write_store(build_dir: Path, checked: CheckedCorpus) -> int:
         to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
     )
     for source in checked.sources:
-        _load_graph(store, source.graph, source_graph_iri(source.document.spec.slug))
-    _load_graph(store, checked.inferred, INFERRED_GRAPH)
-    store.optimize()
-    dumps = build_dir / "dumps"
-    dumps.mkdir()
-    for name, fmt in DUMPS.items():
-        if fmt.supports_datasets:
-            store.dump(str(dumps / name), format=fmt)
-        else:  # Turtle: the union of every graph, each triple once
-            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
-            ox.serialize(triples, str(dumps / name), format=fmt, prefixes=PREFIXES)
+        _load(store, source.triples, str(source_graph_iri(source.document.spec.slug)))
+    _load(store, checked.inferred, str(INFERRED_GRAPH))
     count = len(store)
+    if dumps:
+        write_all(build_dir, store)
     store.flush()
     del store
     return count
 
 
-def build(corpus: Path, data_dir: Path) -> BuildReport:
-    """Build the graph of a corpus into a new store under data_dir and make it current."""
+def build(corpus: Path, data_dir: Path, *, dumps: bool = False) -> BuildReport:
+    """Build the graph of a corpus into a new store under data_dir and make it current; with
+    dumps, write the dumps now instead of on first request."""
     began = time.perf_counter()
     ontology = load_ontology()
     validator = Validator.from_files(ontology)
@@ -207,7 +206,7 @@ def build(corpus: Path, data_dir: Path) -> BuildReport:
         checked = check_corpus(corpus, ontology, validator, ValidationCache.for_data_dir(data_dir))
         with staged_build(data_dir) as partial:
             with _timer(checked.timings, "store_s"):
-                triples = _write_store(partial, checked)
+                triples = _write_store(partial, checked, dumps)
             seconds = time.perf_counter() - began
             build_id = partial.name.removesuffix(".partial")
             write_manifest(partial, _manifest(build_id, checked, triples, seconds))
@@ -235,7 +234,7 @@ def _manifest(
                 "file": s.document.spec.file,
                 "sha256": s.document.sha256,
                 "claims": len(s.claims),
-                "triples": len(s.graph),
+                "triples": len(s.triples),
             }
             for s in checked.sources
         },

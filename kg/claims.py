@@ -79,7 +79,7 @@ class SourceSpec:
         return self.claims_path.parent / self.file
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(yaml.CSafeLoader):  # libyaml's parser: about 5x faster
     """A safe loader that records each mapping's line and refuses duplicate keys."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -244,7 +244,7 @@ def _load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read: {exc.strerror}") from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)  # a CSafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""

@@ -32,14 +32,17 @@ data_dir_option = click.option(
 @click.command("build")
 @corpus_option
 @data_dir_option
-def build_command(corpus: Path | None, data_dir: Path | None) -> None:
-    """Build the claim graph: anchor quotes, map to RDF, validate, infer, write the store and dumps.
+@click.option(
+    "--dumps", is_flag=True, help="Write the dumps now (otherwise on first download from /data)."
+)
+def build_command(corpus: Path | None, data_dir: Path | None, dumps: bool) -> None:
+    """Build the claim graph: anchor quotes, map to RDF, validate, infer, write the store.
 
     The new store replaces the current one only when the whole build succeeds.
     """
     from kg.build import build  # imported here: pyshacl is slow to import, and only builds need it
 
-    report = build(corpus or corpus_dir(), data_dir or data_dir_default())
+    report = build(corpus or corpus_dir(), data_dir or data_dir_default(), dumps=dumps)
     click.echo(
         f"built {report.sources} sources, {report.claims} claims, {report.triples} triples, "
         f"{report.disagreements} disagreements in {report.seconds:.2f} s -> {report.build_dir}"

@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import SKOS
 
 from kg.ontology import Ontology
-from kg.rdf import AnchoredClaim
-from kg.vocab import CONCEPT, DISAGREEMENT, KGQA
+from kg.rdf import LABEL, XSD_BOOLEAN, A, AnchoredClaim, T, Triples, concept, node, text, typed
+from kg.vocab import CONCEPT, DISAGREEMENT
 
 INCOMPATIBLE_DIRECTIONS = frozenset(
     {frozenset({"improves", "impairs"}), frozenset({"no-effect", "impairs"})}
@@ -141,31 +142,33 @@ def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[
     return found
 
 
-def disagreement_graph(ontology: Ontology, disagreements: list[Disagreement]) -> Graph:
+def disagreement_graph(ontology: Ontology, disagreements: list[Disagreement]) -> list[ox.Triple]:
     """The disagreements as RDF, for the inference graph."""
-    graph = Graph()
+    out = Triples()
     for d in disagreements:
-        node = d.iri
-        graph.add((node, RDF.type, KGQA.Disagreement))
-        graph.add((node, KGQA.topic, Literal(d.topic(ontology))))
-        graph.add((node, RDFS.label, Literal(f"Disagreement: {d.topic(ontology)}")))
-        graph.add((node, KGQA.activity, CONCEPT[d.activity]))
+        subject = node(d.iri)
+        topic = d.topic(ontology)
+        out.add(subject, A, T.kgqa_Disagreement)
+        out.add(subject, T.kgqa_topic, text(topic))
+        out.add(subject, LABEL, text(f"Disagreement: {topic}"))
+        out.add(subject, T.kgqa_activity, concept(d.activity))
         if d.goal is not None:
-            graph.add((node, KGQA.goal, CONCEPT[d.goal]))
-        graph.add((node, KGQA.withinSource, Literal(d.within_source, datatype=XSD.boolean)))
+            out.add(subject, T.kgqa_goal, concept(d.goal))
+        out.add(subject, T.kgqa_withinSource, typed(str(d.within_source).lower(), XSD_BOOLEAN))
         for claim in (d.first, d.second):
-            graph.add((node, KGQA.disputes, claim.iri))
-            graph.add((node, PROV.wasDerivedFrom, claim.iri))
+            out.add(subject, T.kgqa_disputes, node(claim.iri))
+            out.add(subject, T.prov_wasDerivedFrom, node(claim.iri))
         for caveat in d.reconciling_caveats:
-            graph.add((node, KGQA.reconcilingCaveat, CONCEPT[caveat]))
-    return graph
+            out.add(subject, T.kgqa_reconcilingCaveat, concept(caveat))
+    return out.to_list()
 
 
-def closure_graph(ontology: Ontology) -> Graph:
+def closure_graph(ontology: Ontology) -> list[ox.Triple]:
     """skos:broaderTransitive and skos:narrowerTransitive for every concept, materialised."""
-    graph = Graph()
+    broader, narrower = node(SKOS.broaderTransitive), node(SKOS.narrowerTransitive)
+    out = Triples()
     for iri in ontology.concepts:
         for ancestor in ontology.ancestors(iri):
-            graph.add((iri, SKOS.broaderTransitive, ancestor))
-            graph.add((ancestor, SKOS.narrowerTransitive, iri))
-    return graph
+            out.add(node(iri), broader, node(ancestor))
+            out.add(node(ancestor), narrower, node(iri))
+    return out.to_list()

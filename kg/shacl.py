@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -13,6 +14,7 @@ from rdflib.term import Node
 
 from kg.errors import BuildError
 from kg.ontology import Ontology
+from kg.rdf import to_rdflib
 from kg.resources import ontology_path, shapes_path
 
 MAX_REPORTED = 3
@@ -32,8 +34,8 @@ class Validator:
         shapes.parse(shapes_path(), format="turtle")
         return cls(shapes=shapes, ontology=ontology.graph)
 
-    def check(self, data: Graph, what: str) -> None:
-        combined = data + self.ontology  # concept classes live in the ontology
+    def check(self, triples: list[ox.Triple], what: str) -> None:
+        combined = to_rdflib(triples) + self.ontology  # concept classes live in the ontology
         conforms, report, _ = validate(
             combined,
             shacl_graph=self.shapes,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 
 import pyoxigraph as ox
@@ -27,6 +29,7 @@ CITED = {"list": 12, "single": 8}
 FALLBACK_INTENT = {"disagreement": "effect", "mechanism": "effect", "evidence": "source"}
 MAX_SIDES = 3  # a single answer cites the best-scoring (source, stance) sides, taking turns
 DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
+CACHED_ANSWERS = 4096  # answers kept per engine, least recently asked dropped first
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
@@ -95,6 +98,9 @@ class Engine:
         self.idf = inverse_document_frequency(list(self.claim_words.values()))
         self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
         self.coverage = self._coverage()
+        self._answers: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+        self._answers_lock = threading.Lock()
+        self.cache_hits = 0
 
     def _claim_words(self, nlp: Language) -> dict[str, frozenset[str]]:
         """Each claim's quoted words and their lemmas, for lexical ranking."""
@@ -146,10 +152,35 @@ class Engine:
             clean_question(question)[:MAX_QUESTION_CHARS], self.matcher, self.corpus_lemmas
         )
 
-    def ask(self, question: str) -> Answer:
-        """Answer one question; InputError for an empty or over-long one."""
-        text = clean_question(question)
-        it = interpret(text, self.matcher, self.corpus_lemmas)
+    def ask(self, question: str, *, cached: bool = True) -> Answer:
+        """Answer one question; InputError for an empty or over-long one.
+
+        Answers are cached by what the question was understood to ask (`Interpretation.key`) and
+        the build they come from, so two wordings of one question share an answer and a new build
+        never serves an old one."""
+        it = interpret(clean_question(question), self.matcher, self.corpus_lemmas)
+        key = (self.store.build_id, *it.key())
+        if cached:
+            with self._answers_lock:
+                hit = self._answers.get(key)
+                if hit is not None:
+                    self._answers.move_to_end(key)
+                    self.cache_hits += 1
+            if hit is not None:
+                return replace(
+                    hit,
+                    interpretation=replace(
+                        hit.interpretation, question=it.question, mentions=it.mentions
+                    ),
+                )
+        answer = self._answer(it)
+        with self._answers_lock:
+            self._answers[key] = answer
+            if len(self._answers) > CACHED_ANSWERS:
+                self._answers.popitem(last=False)
+        return answer
+
+    def _answer(self, it: Interpretation) -> Answer:
         if it.intent == "out_of_scope":
             return self._no_answer(it, "")
         sparql = self.builder.build(it, self._template(it))

@@ -67,6 +67,7 @@ class Interpretation:
             self.authorities,
             self.polarity,
             self.terms,
+            self.unknown_terms,
         )
 
 

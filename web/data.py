@@ -9,18 +9,12 @@ from importlib.resources import files
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
+from kg.dumps import DUMPS, dump_path
 from kg.store import term_text
 from kg.vocab import BASE, PREFIXES
 from web.pages import store
 
 bp = Blueprint("data", __name__)
-
-DUMPS = {
-    "kgqa.trig": ("application/trig", "TriG: every named graph"),
-    "kgqa.nq": ("application/n-quads", "N-Quads: every named graph"),
-    "kgqa.jsonld": ("application/ld+json", "JSON-LD: every named graph"),
-    "kgqa.ttl": ("text/turtle", "Turtle: the union of all graphs"),
-}
 
 
 @dataclass(frozen=True)
@@ -69,8 +63,8 @@ def data_page() -> str:
 def dump(name: str) -> Response:
     if name not in DUMPS:
         abort(404, description=f"no dump {name!r}")
-    path = store().build_dir / "dumps" / name
-    return send_file(path, mimetype=DUMPS[name][0], as_attachment=False, download_name=name)
+    path = dump_path(store().build_dir, store().store, name)
+    return send_file(path, mimetype=DUMPS[name][1], as_attachment=False, download_name=name)
 
 
 @bp.get("/void.ttl")

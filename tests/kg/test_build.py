@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from kg.dumps import DUMPS, write_all
 from kg.resources import bundled_corpus
 from kg.stats import collect_stats
 from kg.store import EmbeddedStore
@@ -149,8 +151,13 @@ def test_one_named_graph_per_source_plus_ontology_and_inferences(store: Embedded
     }
 
 
-def test_dumps_are_written_and_parse(built: Built) -> None:
-    dumps = built.report.build_dir / "dumps"
+def test_dumps_are_written_on_request_and_parse(built: Built, tmp_path: Path) -> None:
+    build_dir = tmp_path / "build"
+    shutil.copytree(built.report.build_dir, build_dir)
+    dumps = build_dir / "dumps"
+    assert not dumps.exists()  # a build leaves them to the first request
+    written = write_all(build_dir, ox.Store.read_only(str(build_dir / "oxigraph")))
+    assert [p.name for p in written] == list(DUMPS)
     quads = {}
     for name, fmt in [
         ("kgqa.trig", ox.RdfFormat.TRIG),

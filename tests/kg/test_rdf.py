@@ -9,7 +9,7 @@ from rdflib.compare import graph_diff, isomorphic
 
 from kg.anchor import anchor_quote
 from kg.claims import ClaimSpec, Quantity, SourceSpec
-from kg.rdf import AnchoredClaim, Document, source_graph
+from kg.rdf import AnchoredClaim, Document, source_graph, to_rdflib
 
 TEXT = "Intro.\nSoreness lasts 48 to 72 hours.\n"
 QUOTE = "Soreness lasts 48 to 72 hours."
@@ -89,7 +89,7 @@ def test_quantity_claim_maps_to_annotation_provenance_and_selectors() -> None:
     )
     doc = Document(spec=spec, text=TEXT, sha256="abc")
     anchored = AnchoredClaim(spec=claim, source_slug="s1", anchor=anchor_quote(TEXT, QUOTE))
-    actual = source_graph(doc, [anchored])
+    actual = to_rdflib(source_graph(doc, [anchored]))
     expected = Graph().parse(data=EXPECTED, format="turtle")
     _, only_actual, only_expected = graph_diff(actual, expected)
     assert isomorphic(actual, expected), (
@@ -112,7 +112,7 @@ def test_effect_claim_asserts_one_shared_effect_per_activity_and_goal() -> None:
     )
     spec = SourceSpec(slug="s1", file="s1.txt", title="T", claims_path=Path("x"), claims=(claim,))
     doc = Document(spec=spec, text=TEXT, sha256="abc")
-    graph = source_graph(doc, [AnchoredClaim(claim, "s1", anchor_quote(TEXT, "Intro."))])
+    graph = to_rdflib(source_graph(doc, [AnchoredClaim(claim, "s1", anchor_quote(TEXT, "Intro."))]))
     rows = graph.query(
         """SELECT ?act WHERE { ?c kgqa:asserts ?e . ?e kgqa:activity ?act ;
              kgqa:goal kc:recovery ; kgqa:direction kc:impairs . }""",

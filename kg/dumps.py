@@ -1,0 +1,49 @@
+"""Dumps of a build (TriG, N-Quads, JSON-LD, Turtle), written on first request and then kept.
+
+A build does not write them: at a million triples they cost more than the rest of the build.
+Each is written to a temporary file and renamed into place, so a reader never sees half a dump and
+two processes asking at once both end with the same complete file.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.vocab import PREFIXES
+
+DUMPS: dict[str, tuple[ox.RdfFormat, str, str]] = {
+    "kgqa.trig": (ox.RdfFormat.TRIG, "application/trig", "TriG: every named graph"),
+    "kgqa.nq": (ox.RdfFormat.N_QUADS, "application/n-quads", "N-Quads: every named graph"),
+    "kgqa.jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json", "JSON-LD: every named graph"),
+    "kgqa.ttl": (ox.RdfFormat.TURTLE, "text/turtle", "Turtle: the union of all graphs"),
+}
+
+
+def dump_path(build_dir: Path, store: ox.Store, name: str) -> Path:
+    """The path of the named dump of this build, writing it first if it is not there yet."""
+    fmt = DUMPS[name][0]
+    path = build_dir / "dumps" / name
+    if path.is_file():
+        return path
+    path.parent.mkdir(exist_ok=True)
+    partial = path.with_name(f".{name}.{uuid.uuid4().hex[:8]}")
+    try:
+        if fmt.supports_datasets:
+            store.dump(str(partial), format=fmt, prefixes=PREFIXES)
+        else:  # Turtle: the union of every graph, each triple once
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+            ox.serialize(triples, str(partial), format=fmt, prefixes=PREFIXES)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"cannot write the dump {name}: {exc}") from exc
+    return path
+
+
+def write_all(build_dir: Path, store: ox.Store) -> list[Path]:
+    return [dump_path(build_dir, store, name) for name in DUMPS]
