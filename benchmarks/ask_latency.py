@@ -68,11 +68,11 @@ def main() -> None:
     per_question: dict[str, dict[str, float]] = {}
     everything: list[float] = []
     for question in questions:
-        engine.ask(question)  # warm this question's code paths once
+        engine.ask(question, cached=False)  # warm this question's code paths once
         times = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            engine.ask(question)
+            engine.ask(question, cached=False)
             times.append((time.perf_counter() - t0) * 1000)
         everything += times
         per_question[question] = {

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from kg.config import corpus_dir, data_dir
+from kg.backend import check_url, open_configured_store
+from kg.config import corpus_dir, data_dir, store_url
 from kg.errors import InputError
 from kg.results import FORMATS, render
 from kg.stats import collect_stats
-from kg.store import open_store
 from kg.vocab import with_prefixes
 
 corpus_option = click.option(
@@ -42,7 +42,13 @@ def build_command(corpus: Path | None, data_dir: Path | None, dumps: bool) -> No
     """
     from kg.build import build  # imported here: pyshacl is slow to import, and only builds need it
 
-    report = build(corpus or corpus_dir(), data_dir or data_dir_default(), dumps=dumps)
+    url = store_url()
+    report = build(
+        corpus or corpus_dir(),
+        data_dir or data_dir_default(),
+        dumps=dumps,
+        push_to=check_url(url) if url else None,
+    )
     click.echo(
         f"built {report.sources} sources, {report.claims} claims, {report.triples} triples, "
         f"{report.disagreements} disagreements in {report.seconds:.2f} s -> {report.build_dir}"
@@ -113,7 +119,7 @@ def sparql_command(
     of all graphs.
     """
     text = _read_query(query, query_file)
-    store = open_store(data_dir or data_dir_default())
+    store = open_configured_store(data_dir or data_dir_default())
     result = store.query(with_prefixes(text))
     click.echo(render(result, fmt).rstrip("\n"))
 
@@ -123,7 +129,7 @@ def sparql_command(
 @data_dir_option
 def stats_command(as_json: bool, data_dir: Path | None) -> None:
     """Counts of the current build: sources, claims, triples, disagreements."""
-    stats = collect_stats(open_store(data_dir or data_dir_default()))
+    stats = collect_stats(open_configured_store(data_dir or data_dir_default()))
     if as_json:
         click.echo(json.dumps(stats, sort_keys=True))
         return

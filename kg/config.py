@@ -13,6 +13,13 @@ def data_dir() -> Path:
     return Path(os.environ.get("KGQA_DATA_DIR", "kgqa-data"))
 
 
+def store_url() -> str | None:
+    """KGQA_STORE: the URL of an external SPARQL 1.1 query + update endpoint to use instead of the
+    embedded store (builds are pushed to it, questions and queries read from it); None if unset."""
+    value = os.environ.get("KGQA_STORE", "").strip()
+    return value or None
+
+
 def corpus_dir() -> Path:
     """The corpus to build: KGQA_CORPUS, default the corpus shipped with the package."""
     value = os.environ.get("KGQA_CORPUS")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.store import EmbeddedStore
+from kg.store import Store
 
 COUNTS_QUERY = """
 SELECT
@@ -46,7 +46,7 @@ def _int(term: object) -> int:
     return int(term.value) if isinstance(term, ox.Literal) else 0
 
 
-def collect_stats(store: EmbeddedStore) -> dict[str, Any]:
+def collect_stats(store: Store) -> dict[str, Any]:
     """sources, claims, triples (quads in all graphs), disagreements and breakdowns."""
     counts = store.select(COUNTS_QUERY)[0]
     disagreements = store.select(DISAGREEMENTS_QUERY)[0]

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -57,6 +57,17 @@ def read_manifest(build_dir: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise StoreError(f"{build_dir}: unreadable build manifest")
     return data
+
+
+class Store(Protocol):
+    """What the engine, the catalogue and the web read from: the embedded store or a remote one."""
+
+    @property
+    def build_id(self) -> str: ...
+
+    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult: ...
+
+    def select(self, query: str) -> list[ox.QuerySolution]: ...
 
 
 @dataclass

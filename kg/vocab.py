@@ -56,6 +56,7 @@ class KGQA(DefinedNamespace):
     reconcilingCaveat: URIRef
     withinSource: URIRef
     topic: URIRef
+    buildId: URIRef
 
 
 class OA(DefinedNamespace):
@@ -91,6 +92,8 @@ GRAPH = Namespace(BASE + "graph/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 INFERRED_GRAPH = GRAPH["inferred"]
+# On a remote endpoint: the build id and the list of the build's graphs (kg.remote).
+META_GRAPH = GRAPH["meta"]
 
 
 def source_graph(slug: str) -> URIRef:

@@ -12,11 +12,11 @@ import multiprocessing as mp
 import queue
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 
 from kg.errors import KgqaError, QueryError
 from kg.serialize import execute
 
+MALFORMED = "malformed query: "
 GRACE_S = 1.0  # the worker cuts a streaming result itself at the limit; this is for the rest
 
 
@@ -33,14 +33,29 @@ Job = tuple[
 ]  # query, SELECT media type, graph media type, row cap, seconds
 
 
-def _serve(store_path: str, conn: Connection) -> None:
-    """A worker's loop: open the store read-only, answer jobs until the pipe closes."""
+def _serve(location: str, conn: Connection) -> None:
+    """A worker's loop: open the store (a build's Oxigraph folder read-only, or a remote endpoint's
+    URL), answer jobs until the pipe closes."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(store_path)
+    if location.startswith(("http://", "https://")):
+        from kg.remote import RemoteStore
 
-    def run(query: str) -> object:
-        return store.query(query, use_default_graph_as_union=True)
+        remote = RemoteStore(location)
+
+        def run(query: str) -> object:
+            try:
+                return remote.query(query)
+            except QueryError as exc:  # a malformed query: the same reply as the embedded store's
+                if str(exc).startswith(MALFORMED):
+                    raise SyntaxError(str(exc).removeprefix(MALFORMED)) from exc
+                raise
+
+    else:
+        store = ox.Store.read_only(location)
+
+        def run(query: str) -> object:
+            return store.query(query, use_default_graph_as_union=True)
 
     while True:
         try:
@@ -58,8 +73,8 @@ def _serve(store_path: str, conn: Connection) -> None:
 class QueryWorkers:
     """A fixed number of worker processes over one build's store."""
 
-    def __init__(self, build_dir: Path, size: int = 2) -> None:
-        self.store_path = str(build_dir / "oxigraph")
+    def __init__(self, location: str, size: int = 2) -> None:
+        self.store_path = location
         self.context = mp.get_context("spawn")
         self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
         for _ in range(size):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.store import EmbeddedStore
+from kg.store import Store
 from kg.store import term_text as _value
 
 FACETS_QUERY = """
@@ -78,7 +78,7 @@ class DisagreementRow:
 class Catalog:
     """Facets of every claim and every disagreement, by claim IRI."""
 
-    def __init__(self, store: EmbeddedStore) -> None:
+    def __init__(self, store: Store) -> None:
         concepts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in store.select(CONCEPTS_QUERY):
             name = (_value(row["p"]) or "").rsplit("#", 1)[-1]

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import click
 
+from kg.backend import open_configured_store
 from kg.cli import data_dir_option
 from kg.config import data_dir
 from kg.errors import KgqaError
-from kg.store import open_store
 from qa.engine import Engine
 from qa.evaluate import read_questions, score_answers
 from qa.render import render_answer
 
 
 def _engine(data: Path | None) -> Engine:
-    return Engine(open_store(data or data_dir()))
+    return Engine(open_configured_store(data or data_dir()))
 
 
 @click.command("ask")

@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from kg.errors import InputError
 from kg.ontology import Ontology, load_ontology
-from kg.store import EmbeddedStore
+from kg.store import Store
 from kg.store import term_text as _value
 from qa.answer import LIST_INTENTS, Answer, Disagreement
 from qa.catalog import Catalog
@@ -36,7 +36,7 @@ SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
   OPTIONAL { ?source schema:headline ?short }
   OPTIONAL { ?source dcterms:publisher ?publisher }
   OPTIONAL { ?source schema:alternateName ?alias }
-}"""
+} ORDER BY ?slug"""
 TEXTS_QUERY = (
     "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
 )
@@ -76,7 +76,7 @@ def _hedged(c: Candidate) -> bool:
 class Engine:
     """Answers questions from one store; build once (spaCy pipeline, labels) and reuse."""
 
-    def __init__(self, store: EmbeddedStore, ontology: Ontology | None = None) -> None:
+    def __init__(self, store: Store, ontology: Ontology | None = None) -> None:
         self.store = store
         self.ontology = ontology or load_ontology()
         self.builder = QueryBuilder(self.ontology)

@@ -66,10 +66,14 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 def run_kgqa(
-    *args: str, data_dir: Path | None = None, stdin: str | None = None, timeout: float = 120
+    *args: str,
+    data_dir: Path | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `kgqa` script as a user would."""
-    env = dict(os.environ)
+    env = dict(os.environ, **(extra_env or {}))
     env.pop("KGQA_TRACEBACK", None)
     if data_dir is not None:
         env["KGQA_DATA_DIR"] = str(data_dir)

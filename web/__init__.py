@@ -26,8 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; configuration from KGQA_* environment variables, then test_config."""
     from flask import Flask, Response
 
+    from kg.backend import open_configured_store, store_location
     from kg.config import data_dir
-    from kg.store import open_store
     from kg.workers import QueryWorkers
     from qa.engine import Engine
     from web.errors import register_error_handlers
@@ -38,10 +38,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("KGQA")
     if test_config:
         app.config.update(test_config)
-    store = open_store(Path(app.config.get("DATA_DIR") or data_dir()))
+    store = open_configured_store(Path(app.config.get("DATA_DIR") or data_dir()))
     app.extensions["kgqa.store"] = store
     app.extensions["kgqa.engine"] = Engine(store)
-    workers = QueryWorkers(store.build_dir, size=int(app.config["SPARQL_WORKERS"]))
+    workers = QueryWorkers(store_location(store), size=int(app.config["SPARQL_WORKERS"]))
     app.extensions["kgqa.workers"] = workers
     atexit.register(workers.close)
 

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bench.cli import COMMANDS as BENCH_COMMANDS
 from kg import __version__
 from kg.cli import COMMANDS as KG_COMMANDS
 from kg.errors import KgqaError
@@ -40,7 +41,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     serve(app, host=host, port=port, threads=threads, ident="kgqa")
 
 
-for command in (*KG_COMMANDS, *QA_COMMANDS, serve_command):
+for command in (*KG_COMMANDS, *QA_COMMANDS, *BENCH_COMMANDS, serve_command):
     cli.add_command(command)
 
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from kg.dumps import DUMPS, dump_path
-from kg.store import term_text
+from kg.store import EmbeddedStore, term_text
 from kg.vocab import BASE, PREFIXES
 from web.pages import store
 
@@ -63,7 +63,10 @@ def data_page() -> str:
 def dump(name: str) -> Response:
     if name not in DUMPS:
         abort(404, description=f"no dump {name!r}")
-    path = dump_path(store().build_dir, store().store, name)
+    found = store()
+    if not isinstance(found, EmbeddedStore):
+        abort(404, description="dumps are kept for the embedded store only; query the endpoint")
+    path = dump_path(found.build_dir, found.store, name)
     return send_file(path, mimetype=DUMPS[name][1], as_attachment=False, download_name=name)
 
 

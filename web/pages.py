@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from kg.store import EmbeddedStore
+from kg.store import Store
 from qa.rank import Candidate
 from web.api import engine, question_arg
 from web.highlight import segments
@@ -21,8 +21,8 @@ EXAMPLES = (
 )
 
 
-def store() -> EmbeddedStore:
-    found: EmbeddedStore = current_app.extensions["kgqa.store"]
+def store() -> Store:
+    found: Store = current_app.extensions["kgqa.store"]
     return found
 
 

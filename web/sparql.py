@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.errors import InputError, KgqaError
 from kg.serialize import GRAPH_TYPES, SELECT_TYPES
-from kg.store import EmbeddedStore
+from kg.store import Store
 from kg.vocab import sparql_prefixes, with_prefixes
 from kg.workers import QueryWorkers
 from web.errors import Refused
@@ -31,8 +31,8 @@ STRINGS_AND_IRIS = re.compile(
 SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
-def _store() -> EmbeddedStore:
-    found: EmbeddedStore = current_app.extensions["kgqa.store"]
+def _store() -> Store:
+    found: Store = current_app.extensions["kgqa.store"]
     return found
 
 

@@ -1,0 +1,95 @@
+"""`kgqa bench`: the figures of one benchmark run, as a table or one JSON object."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+QUICK_TRIPLES = 20_000
+
+
+@click.command("bench")
+@click.option("--triples", type=click.IntRange(1_000), default=100_000, show_default=True,
+              help="Size of the synthetic corpus to build, in triples (about).")  # fmt: skip
+@click.option(
+    "--quick", is_flag=True, help=f"About {QUICK_TRIPLES:,} triples, short runs: < 1 min."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--work-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Keep the corpus and the build here (default: a temporary directory).")  # fmt: skip
+@click.option("--seed", type=int, default=1, show_default=True, help="Synthetic corpus seed.")
+@click.option("--load", "load_seconds", type=click.IntRange(0, 600), default=10, show_default=True,
+              help="Seconds of wrk load on /api/ask and on /sparql (0: no load test).")  # fmt: skip
+@click.option("--no-rdflib", is_flag=True, help="Skip the rdflib comparison.")
+@click.option("--no-shacl", is_flag=True,
+              help="Build without SHACL (for sizes where validation takes hours); reported.")  # fmt: skip
+def bench_command(
+    triples: int,
+    quick: bool,
+    as_json: bool,
+    work_dir: Path | None,
+    seed: int,
+    load_seconds: int,
+    no_rdflib: bool,
+    no_shacl: bool,
+) -> None:
+    """Build, ask and query a synthetic corpus of about --triples triples; compare with rdflib
+    and raw pyoxigraph on the same queries; load the web server with wrk."""
+    from bench.run import Options, run
+
+    with tempfile.TemporaryDirectory(prefix="kgqa-bench-") as tmp:
+        opts = Options(
+            triples=QUICK_TRIPLES if quick else triples,
+            work_dir=work_dir or Path(tmp),
+            seed=seed,
+            shacl=not no_shacl,
+            rdflib=not no_rdflib,
+            load_seconds=min(load_seconds, 3) if quick else load_seconds,
+            ask_rounds=2 if quick else 5,
+            query_runs=5 if quick else 20,
+            rdflib_runs=2 if quick else 3,
+        )
+        figures = run(opts)
+    click.echo(json.dumps(figures, indent=2) if as_json else table(figures))
+
+
+def table(f: dict[str, Any]) -> str:
+    lines = [
+        f"triples {f['triples']:,}  sources {f['sources']:,}  claims {f['claims']:,}  "
+        f"disagreements {f['disagreements']:,}",
+        f"build {f['build_s']} s ({f['build_triples_per_s']:,} triples/s without SHACL; "
+        f"SHACL {f['validate_s']} s{'' if f['shacl'] else ', skipped'})  "
+        f"store {f['store_mb']} MB  build peak RSS {f['peak_rss_mb']:,} MB",
+        f"ask: engine start {f['engine_start_s']} s, p50 {f['ask_p50_ms']} ms, "
+        f"p95 {f['ask_p95_ms']} ms, cached p50 {f['ask_cached_p50_ms']} ms",
+        "",
+        f"{'query (p50 ms)':34} {'oxigraph':>9} {'endpoint':>9} {'x raw':>6} {'rdflib':>10} "
+        f"{'rdflib/ep':>9} {'rows':>6}",
+    ]
+    rdflib = f.get("rdflib_p50_ms", {})
+    for name, raw in f["oxigraph_raw_p50_ms"].items():
+        endpoint = f["sparql_p50_ms"][name]
+        slow = rdflib.get(name)
+        lines.append(
+            f"{name:34} {raw:9.2f} {endpoint:9.2f} {endpoint / max(raw, 1e-3):6.1f} "
+            + (f"{slow:10.1f} {slow / max(endpoint, 1e-3):9.0f}" if slow else f"{'-':>10} {'-':>9}")
+            + f" {f['rows'][name]:6}"
+        )
+    for name, load in f.get("load", {}).items():
+        lines.append(
+            f"load {name}: {load['rps']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, "
+            f"errors {load['errors']}, non-2xx {load['non_2xx']} ({load['seconds']} s)"
+        )
+    if "rebuild_one_source_s" in f:
+        lines.append(
+            f"rebuild after one changed source: {f['rebuild_one_source_s']} s "
+            f"(SHACL {f['rebuild_validate_s']} s)"
+        )
+    return "\n".join(lines)
+
+
+COMMANDS = [bench_command]

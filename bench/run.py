@@ -1,0 +1,329 @@
+"""One benchmark run: synthesise a corpus of about N triples, build it, ask, query, load.
+
+Everything is measured side by side on the same data in one run: the project's build, ask
+pipeline and SPARQL endpoint (a real `kgqa serve` on loopback) against the same queries on
+pyoxigraph called directly (the floor) and on rdflib's in-memory Dataset (what a user would
+write instead).
+"""
+
+from __future__ import annotations
+
+import http.client
+import math
+import multiprocessing
+import os
+import queue
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from functools import partial
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from bench.load import run_wrk
+from bench.measure import (
+    children_peak_rss_mb,
+    directory_mb,
+    percentile,
+    process_peak_rss_mb,
+    timed_ms,
+)
+from kg.errors import KgqaError
+from kg.vocab import with_prefixes
+
+# The synthetic corpus's size in triples for c claims is about LINEAR * c + SQUARE * c**2: each
+# claim brings ~35 triples, and each pair of conflicting claims on one topic a disagreement node,
+# so the inferred graph grows with the square of the claims per topic (fitted on 2,000 claims ->
+# 87,384 triples and 23,000 claims -> 3,019,124 triples).
+LINEAR, SQUARE = 35.35, 0.00417
+CLAIMS_PER_SOURCE = 100
+WEB_EXAMPLES = ("01-disagreements", "02-claims-by-hedge", "05-claims-per-goal-and-stance")
+SERVER_START_S = 600
+
+
+@dataclass(frozen=True)
+class Options:
+    triples: int
+    work_dir: Path
+    seed: int = 1
+    shacl: bool = True
+    rdflib: bool = True
+    load_seconds: int = 10
+    ask_rounds: int = 5
+    query_runs: int = 20
+    rdflib_runs: int = 3
+
+
+def corpus_shape(triples: int) -> tuple[int, int]:
+    """(sources, claims per source) for a synthetic corpus of about `triples` triples."""
+    claims = max(40, round((math.sqrt(LINEAR**2 + 4 * SQUARE * triples) - LINEAR) / (2 * SQUARE)))
+    sources = max(2, math.ceil(claims / CLAIMS_PER_SOURCE))
+    return sources, math.ceil(claims / sources)
+
+
+def questions() -> list[str]:
+    text = files("bench").joinpath("questions.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def queries() -> dict[str, str]:
+    """The benchmark's SPARQL queries: three of the documented examples and the bench's own."""
+    found = {
+        name: files("web").joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
+        for name in WEB_EXAMPLES
+    }
+    for path in sorted(files("bench").joinpath("queries").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".rq"):
+            found[path.name.removesuffix(".rq")] = path.read_text(encoding="utf-8")
+    return {name: with_prefixes(text) for name, text in found.items()}
+
+
+def _child_build(corpus: Path, data_dir: Path, shacl: bool, out: Any) -> None:
+    from kg.build import build
+
+    try:
+        report = build(corpus, data_dir, shacl=shacl)
+        out.put({"triples": report.triples, "claims": report.claims, "seconds": report.seconds,
+                 "timings": report.timings, "sources": report.sources,
+                 "disagreements": report.disagreements})  # fmt: skip
+    except Exception as exc:  # reported to the parent as one line
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def build_in_child(corpus: Path, data_dir: Path, shacl: bool) -> dict[str, Any]:
+    """Build in a child process (spawned: a forked one can deadlock in the store's threads), so that
+    its peak memory is measured on its own."""
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    child = ctx.Process(target=_child_build, args=(corpus, data_dir, shacl, results))
+    child.start()
+    try:
+        result = results.get(timeout=6 * 3600)
+    except queue.Empty as exc:
+        child.kill()
+        raise KgqaError("the build did not finish") from exc
+    child.join()
+    if isinstance(result, str):
+        raise KgqaError(f"build failed: {result}")
+    return dict(result)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """`kgqa serve` with its production settings, in its own process, on a loopback port."""
+
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.port = _free_port()
+        kgqa = str(Path(sys.executable).parent / "kgqa")
+        env = dict(os.environ, KGQA_DATA_DIR=str(data_dir), **(extra_env or {}))
+        self.process = subprocess.Popen(
+            [kgqa, "serve", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + SERVER_START_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise KgqaError("kgqa serve exited while starting")
+            try:
+                self.get("/api/sources")
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.close()
+        raise KgqaError("kgqa serve did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path: str, accept: str = "application/json") -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("GET", path, headers={"Accept": accept})
+            response = conn.getresponse()
+            body = response.read()
+        finally:
+            conn.close()
+        if response.status != 200:
+            raise KgqaError(f"GET {path[:60]}: HTTP {response.status}: {body[:200]!r}")
+        return body
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _p50(times: list[float]) -> float:
+    return round(percentile(times, 0.5), 3)
+
+
+def measure_ask(data_dir: Path, opts: Options) -> dict[str, Any]:
+    from kg.store import open_store
+    from qa.engine import Engine
+
+    began = time.perf_counter()
+    engine = Engine(open_store(data_dir))
+    start_s = time.perf_counter() - began
+    asked = questions()
+    for question in asked:  # warm each question's code paths once
+        engine.ask(question, cached=False)
+    fresh: list[float] = []
+    cached: list[float] = []
+    for _ in range(opts.ask_rounds):
+        for question in asked:
+            fresh += timed_ms(partial(engine.ask, question, cached=False), 1)
+    for question in asked:
+        cached += timed_ms(partial(engine.ask, question), 3)
+    return {
+        "engine_start_s": round(start_s, 3),
+        "ask_p50_ms": _p50(fresh),
+        "ask_p95_ms": round(percentile(fresh, 0.95), 3),
+        "ask_cached_p50_ms": _p50(cached),
+        "questions": len(asked),
+    }
+
+
+def measure_raw(store_path: Path, opts: Options) -> tuple[dict[str, float], dict[str, int]]:
+    """Each query on pyoxigraph directly, its results serialised as SPARQL JSON."""
+    store = ox.Store.read_only(str(store_path))
+    times, rows = {}, {}
+    for name, text in queries().items():
+
+        def run(text: str = text) -> bytes:
+            result = store.query(text, use_default_graph_as_union=True)
+            assert isinstance(result, ox.QuerySolutions)
+            return bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+
+        run()
+        times[name] = _p50(timed_ms(run, opts.query_runs))
+        solutions = store.query(text, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        rows[name] = len(list(solutions))
+    return times, rows
+
+
+def measure_endpoint(server: Server, opts: Options) -> dict[str, float]:
+    times = {}
+    for name, text in queries().items():
+        path = "/sparql?query=" + quote(text)
+        server.get(path, "application/sparql-results+json")
+        call = partial(server.get, path, "application/sparql-results+json")
+        times[name] = _p50(timed_ms(call, opts.query_runs))
+    return times
+
+
+def measure_rdflib(store_path: Path, opts: Options) -> dict[str, Any]:
+    """The same queries on rdflib's in-memory Dataset (default graph = union), loaded from
+    N-Quads; its peak memory is measured in a child process."""
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    child = ctx.Process(target=_rdflib_child, args=(store_path, opts, results))
+    child.start()
+    result = results.get(timeout=6 * 3600)
+    child.join()
+    if isinstance(result, str):
+        raise KgqaError(f"rdflib run failed: {result}")
+    return dict(result)
+
+
+def _rdflib_child(store_path: Path, opts: Options, out: Any) -> None:
+    try:
+        from rdflib import Dataset
+
+        data = ox.Store.read_only(str(store_path)).dump(format=ox.RdfFormat.N_QUADS)
+        began = time.perf_counter()
+        dataset = Dataset(default_union=True)
+        dataset.parse(data=data, format="nquads")
+        load_s = time.perf_counter() - began
+        del data
+        times, rows = {}, {}
+        for name, text in queries().items():
+
+            def run(text: str = text) -> bytes:
+                return bytes(dataset.query(text).serialize(format="json") or b"")
+
+            rows[name] = len(list(dataset.query(text)))
+            times[name] = _p50(timed_ms(run, opts.rdflib_runs))
+        out.put({"rdflib_p50_ms": times, "rdflib_rows": rows, "rdflib_load_s": round(load_s, 2),
+                 "rdflib_peak_rss_mb": round(process_peak_rss_mb(os.getpid()))})  # fmt: skip
+    except Exception as exc:
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def measure_load(server: Server, seconds: int) -> dict[str, Any]:
+    ask_paths = ["/api/ask?q=" + quote(q) for q in questions()]
+    sparql_paths = ["/sparql?query=" + quote(q) for q in queries().values()]
+    return {
+        "api_ask": run_wrk(server.url, ask_paths, seconds),
+        "sparql": run_wrk(server.url, sparql_paths, seconds),
+    }
+
+
+def touch_one_source(corpus: Path) -> None:
+    """Change one claim's summary in the first claims file, as an editor would."""
+    path = sorted(corpus.glob("*.claims.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  summary: ", "  summary: (revised) ", 1), encoding="utf-8")
+
+
+def run(opts: Options) -> dict[str, Any]:
+    from kg.ontology import load_ontology
+    from kg.store import current_build
+    from kg.synth import SynthSpec, write_corpus
+
+    corpus, data_dir = opts.work_dir / "corpus", opts.work_dir / "data"
+    if (corpus.exists() and any(corpus.iterdir())) or data_dir.exists():
+        raise KgqaError(f"{opts.work_dir}: not empty; give a new --work-dir")
+    sources, per_source = corpus_shape(opts.triples)
+    write_corpus(load_ontology(), SynthSpec(sources, per_source, opts.seed), corpus)
+    built = build_in_child(corpus, data_dir, opts.shacl)
+    build_rss = children_peak_rss_mb()
+    build_dir = current_build(data_dir)
+    assert build_dir is not None
+    timings = built["timings"]
+    validate_s = timings.get("validate_s", 0.0)
+    figures: dict[str, Any] = {
+        "triples": built["triples"],
+        "sources": built["sources"],
+        "claims": built["claims"],
+        "disagreements": built["disagreements"],
+        "shacl": opts.shacl,
+        "build_s": round(built["seconds"], 2),
+        "validate_s": round(validate_s, 2),
+        "build_triples_per_s": round(built["triples"] / (built["seconds"] - validate_s)),
+        "build_with_shacl_triples_per_s": round(built["triples"] / built["seconds"]),
+        "build_timings_s": {k: round(v, 2) for k, v in timings.items()},
+        "store_mb": round(directory_mb(build_dir / "oxigraph"), 1),
+        "peak_rss_mb": round(build_rss),
+    }
+    figures |= measure_ask(data_dir, opts)
+    figures["oxigraph_raw_p50_ms"], figures["rows"] = measure_raw(build_dir / "oxigraph", opts)
+    server = Server(data_dir)
+    try:
+        figures["sparql_p50_ms"] = measure_endpoint(server, opts)
+        if opts.load_seconds > 0:
+            figures["load"] = measure_load(server, opts.load_seconds)
+        figures["server_peak_rss_mb"] = round(process_peak_rss_mb(server.process.pid))
+    finally:
+        server.close()
+    if opts.rdflib:
+        figures |= measure_rdflib(build_dir / "oxigraph", opts)
+    if opts.shacl:  # a rebuild after one changed source: its cost should be about that source
+        touch_one_source(corpus)
+        rebuilt = build_in_child(corpus, data_dir, True)
+        figures["rebuild_one_source_s"] = round(rebuilt["seconds"], 2)
+        figures["rebuild_validate_s"] = round(rebuilt["timings"].get("validate_s", 0.0), 2)
+    return figures

@@ -1,0 +1,342 @@
+"""A remote SPARQL 1.1 query + update endpoint (tested with Virtuoso) behind the interface of
+kg.store.EmbeddedStore, and `push_dataset` to put a build's graphs on it.
+
+Queries travel over the SPARQL 1.1 Protocol (POST, form-encoded) and come back as pyoxigraph
+result objects, so callers cannot tell the two stores apart. The dataset is the build's graphs
+only, as listed in the meta graph that `push_dataset` writes last: the endpoint's own graphs
+(Virtuoso keeps several) stay out of the union default graph and out of `GRAPH ?g`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, XSD
+
+from kg.errors import KgqaError, QueryError, StoreError
+from kg.store import QueryResult
+from kg.vocab import KGQA, META_GRAPH, with_prefixes
+
+DEFAULT_TIMEOUT = 30.0  # seconds, for each request
+CHUNK_TRIPLES = 250  # per update request: the fastest measured on Virtuoso 7.2.5, which
+# refuses requests of about 1,400 triples and more ("generated SQL text has exceeded 10000 lines")
+RESULTS_JSON = "application/sparql-results+json"
+TRIPLES_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+META = ox.NamedNode(str(META_GRAPH))
+BUILD_ID = ox.NamedNode(str(KGQA.buildId))
+HAS_PART = ox.NamedNode(str(DCTERMS.hasPart))
+META_QUERY = f"""SELECT ?build ?graph WHERE {{ GRAPH {META} {{
+  {META} {BUILD_ID} ?build . OPTIONAL {{ {META} {HAS_PART} ?graph }} }} }}"""
+PARTS_QUERY = f"SELECT ?graph WHERE {{ GRAPH {META} {{ {META} {HAS_PART} ?graph }} }}"
+XSD_DECIMAL = str(XSD.decimal)
+# Virtuoso writes xsd:boolean values as 1 and 0 in JSON results, and blank nodes as nodeID://b1.
+BOOLEAN_LEXICAL = {"1": "true", "0": "false"}
+# A dataset clause of the query's own (FROM / FROM NAMED) outside strings, IRIs and comments.
+DATASET_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|\b(FROM)\b',
+    re.IGNORECASE,
+)
+
+
+class RemoteStore:
+    """A handle on the build pushed to a SPARQL endpoint; StoreError when there is none."""
+
+    def __init__(self, endpoint: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self._syntax = ox.Store()  # empty: checks a query's syntax and form without running it
+        build_id, graphs = read_build(endpoint, timeout=timeout)
+        if build_id is None:
+            raise StoreError(f"no kgqa build on {endpoint}: push one first")
+        self._build_id = build_id
+        self.graphs = graphs
+
+    @property
+    def build_id(self) -> str:
+        return self._build_id
+
+    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of the build's graphs unless told
+        otherwise (then it is empty, as in the embedded store, whose graphs are all named)."""
+        form = self._form(sparql, union_default_graph)
+        dataset: list[tuple[str, str]] = []
+        if not _has_dataset_clause(sparql):  # the protocol's graphs would override the query's
+            named = [("named-graph-uri", g) for g in self.graphs]
+            dataset = [("default-graph-uri", g) for g in self.graphs] if union_default_graph else []
+            dataset += named
+        accept = TRIPLES_ACCEPT if form is ox.QueryTriples else RESULTS_JSON
+        content_type, body = _post(
+            self.endpoint, [("query", sparql), *dataset], accept, self.timeout, QueryError
+        )
+        try:
+            if form is ox.QueryTriples:
+                return _triples(body, content_type)
+            return ox.parse_query_results(_normalised(body), format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError, UnicodeError) as exc:
+            raise StoreError(
+                f"{self.endpoint}: unreadable answer ({content_type}): {_one_line(str(exc))}"
+            ) from exc
+
+    def select(self, query: str) -> list[ox.QuerySolution]:
+        """The rows of a SELECT query, the project's prefixes added; [] for another query form."""
+        result = self.query(with_prefixes(query))
+        return list(result) if isinstance(result, ox.QuerySolutions) else []
+
+    def _form(self, sparql: str, union_default_graph: bool) -> type:
+        """The result class of the query, found by parsing it as the embedded store does: the
+        same QueryError for a malformed query, and an update is refused, never sent."""
+        try:
+            result = self._syntax.query(sparql, use_default_graph_as_union=union_default_graph)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {_one_line(str(exc))}") from exc
+        except OSError as exc:  # e.g. SERVICE, which the empty store cannot even plan
+            raise QueryError(f"cannot run this query: {_one_line(str(exc))}") from exc
+        return type(result)
+
+
+def read_build(
+    endpoint: str, *, timeout: float = DEFAULT_TIMEOUT
+) -> tuple[str | None, tuple[str, ...]]:
+    """The build id on the endpoint (None when no push has completed) and the build's graphs."""
+    _, body = _post(endpoint, [("query", META_QUERY)], RESULTS_JSON, timeout, StoreError)
+    try:
+        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        rows = list(result) if isinstance(result, ox.QuerySolutions) else []
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"{endpoint}: unreadable answer: {_one_line(str(exc))}") from exc
+    builds = {str(r["build"].value) for r in rows if r["build"] is not None}
+    graphs = tuple(sorted({str(r["graph"].value) for r in rows if r["graph"] is not None}))
+    if len(builds) > 1:
+        raise StoreError(f"{endpoint}: several build ids in {META_GRAPH}: {sorted(builds)}")
+    return (builds.pop() if builds else None), graphs
+
+
+def push_dataset(
+    endpoint: str,
+    dataset: Mapping[str, Iterable[ox.Triple]] | Iterable[ox.Quad],
+    *,
+    build_id: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    chunk_triples: int = CHUNK_TRIPLES,
+    keep_other_graphs: bool = False,
+) -> int:
+    """Replace the given named graphs on an update endpoint and record build_id; the number of
+    triples sent. The previous build's other graphs are dropped (a source removed from the
+    corpus disappears) unless keep_other_graphs, for a push of a few graphs. The build id is removed first and written last, so readers never take a
+    half-pushed dataset for a build. Triples sharing blank nodes go in one request (blank node
+    labels are scoped to a request); a request the endpoint finds too large is split."""
+    by_graph = _by_graph(dataset)
+    previous = _parts(endpoint, timeout)
+    kept = previous if keep_other_graphs else set()
+    drops = [META, *by_graph, *(ox.NamedNode(g) for g in sorted(previous - kept))]
+    _update(endpoint, " ;\n".join(f"DROP SILENT GRAPH {g}" for g in drops), timeout)
+    count = 0
+    for chunk in _chunks(by_graph, chunk_triples):
+        _send(endpoint, chunk, timeout)
+        count += sum(len(unit) for _, unit in chunk)
+    parts = sorted({*kept, *(g.value for g in by_graph)})
+    meta = [ox.Triple(META, BUILD_ID, ox.Literal(build_id))]
+    meta += [ox.Triple(META, HAS_PART, ox.NamedNode(g)) for g in parts]
+    _update(endpoint, _insert([(META, meta)]), timeout)
+    return count
+
+
+def _by_graph(
+    dataset: Mapping[str, Iterable[ox.Triple]] | Iterable[ox.Quad],
+) -> dict[ox.NamedNode, list[ox.Triple]]:
+    if isinstance(dataset, Mapping):
+        found = {ox.NamedNode(str(g)): list(ts) for g, ts in dataset.items()}
+    else:
+        found = {}
+        for quad in dataset:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise StoreError(f"only named graphs can be pushed, not {quad.graph_name}: {quad}")
+            found.setdefault(quad.graph_name, []).append(quad.triple)
+    if META in found:
+        raise StoreError(f"{META_GRAPH} is written by the push itself")
+    return found
+
+
+def _parts(endpoint: str, timeout: float) -> set[str]:
+    _, body = _post(endpoint, [("query", PARTS_QUERY)], RESULTS_JSON, timeout, StoreError)
+    rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(rows, ox.QuerySolutions):
+        return set()
+    return {str(r["graph"].value) for r in rows if r["graph"] is not None}
+
+
+Chunk = list[tuple[ox.NamedNode, list[ox.Triple]]]  # (graph, triples that go together)
+
+
+class _TooLarge(StoreError):
+    """The endpoint refused an update request (4xx), e.g. Virtuoso's "generated SQL text has
+    exceeded 10000 lines of code"."""
+
+
+def _send(endpoint: str, chunk: Chunk, timeout: float) -> None:
+    """One update request for the chunk; halves of it when the endpoint refuses it."""
+    try:
+        _post(endpoint, [("update", _insert(chunk))], RESULTS_JSON, timeout, _TooLarge)
+    except _TooLarge as exc:
+        if len(chunk) == 1:
+            raise StoreError(f"{exc} (while inserting {chunk[0][1][0]} ...)") from exc
+        _send(endpoint, chunk[: len(chunk) // 2], timeout)
+        _send(endpoint, chunk[len(chunk) // 2 :], timeout)
+
+
+def _chunks(by_graph: dict[ox.NamedNode, list[ox.Triple]], size: int) -> Iterator[Chunk]:
+    """Requests of about `size` triples; the triples connected by blank nodes stay together."""
+    chunk: Chunk = []
+    filled = 0
+    for graph, triples in by_graph.items():
+        for unit in _units(triples):
+            if filled and filled + len(unit) > size:
+                yield chunk
+                chunk, filled = [], 0
+            chunk.append((graph, unit))
+            filled += len(unit)
+    if chunk:
+        yield chunk
+
+
+def _units(triples: list[ox.Triple]) -> Iterator[list[ox.Triple]]:
+    """Each triple without blank nodes alone; those with, grouped by connected blank nodes."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    linked: list[tuple[ox.Triple, str]] = []
+    for t in triples:
+        blanks = [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        if not blanks:
+            yield [t]
+            continue
+        for other in blanks[1:]:
+            parent[root(other)] = root(blanks[0])
+        linked.append((t, blanks[0]))
+    groups: dict[str, list[ox.Triple]] = {}
+    for t, node in linked:
+        groups.setdefault(root(node), []).append(t)
+    yield from groups.values()
+
+
+def _insert(chunk: Chunk) -> str:
+    """INSERT DATA, or, with blank nodes (which Virtuoso refuses in INSERT DATA, "not allowed in
+    a constant clause"), the equivalent INSERT { ... } WHERE {}."""
+    by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for graph, unit in chunk:
+        by_graph.setdefault(graph, []).extend(unit)
+    body = "\n".join(
+        f"GRAPH {g} {{\n"
+        + "".join(f"{t.subject} {t.predicate} {_object(t.object)} .\n" for t in ts)
+        + "}"
+        for g, ts in by_graph.items()
+    )
+    blank = any(
+        isinstance(n, ox.BlankNode) for _, ts in chunk for t in ts for n in (t.subject, t.object)
+    )
+    return f"INSERT {{\n{body}\n}} WHERE {{}}" if blank else f"INSERT DATA {{\n{body}\n}}"
+
+
+def _object(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The term in N-Triples; an xsd:decimal always with a decimal point, which Virtuoso otherwise
+    stores as an xsd:integer ("48"^^xsd:decimal comes back "48"^^xsd:integer)."""
+    if (
+        isinstance(term, ox.Literal)
+        and term.datatype.value == XSD_DECIMAL
+        and "." not in term.value
+    ):
+        return str(ox.Literal(term.value + ".0", datatype=term.datatype))
+    return str(term)
+
+
+def _update(endpoint: str, update: str, timeout: float) -> None:
+    _post(endpoint, [("update", update)], RESULTS_JSON, timeout, StoreError)
+
+
+def _post(
+    url: str, form: list[tuple[str, str]], accept: str, timeout: float, refused: type[KgqaError]
+) -> tuple[str, bytes]:
+    """POST a protocol request; (content type, body). A 4xx raises `refused`, anything else
+    that goes wrong StoreError, each with a one-line message."""
+    request = urllib.request.Request(
+        url,
+        data=urlencode(form).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            headers = response.headers
+    except urllib.error.HTTPError as exc:
+        message = f"{url}: HTTP {exc.code}: {_endpoint_message(exc)}"
+        raise (refused if 400 <= exc.code < 500 else StoreError)(message) from exc
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise StoreError(f"{url}: no answer within {timeout:g} s") from exc
+        raise StoreError(f"cannot reach {url}: {_one_line(str(exc.reason))}") from exc
+    except TimeoutError as exc:
+        raise StoreError(f"{url}: no answer within {timeout:g} s") from exc
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        raise StoreError(f"{url}: {type(exc).__name__}: {_one_line(str(exc))}") from exc
+    if headers.get("X-SQL-State"):  # Virtuoso's "anytime" answer: cut at its own time limit
+        raise refused(f"{url}: incomplete answer: {_one_line(headers.get('X-SQL-Message', ''))}")
+    content_type = headers.get_content_type()
+    if content_type == "text/html":
+        raise StoreError(f"{url} answered an HTML page, not SPARQL results: is it an endpoint?")
+    return content_type, body
+
+
+def _endpoint_message(error: urllib.error.HTTPError) -> str:
+    """The first lines of an endpoint's error text, without the query it echoes."""
+    try:
+        text = error.read(4000).decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException):
+        text = ""
+    text = text.split("SPARQL query:")[0]
+    return _one_line(text)[:300] or str(error.reason)
+
+
+def _normalised(body: bytes) -> bytes:
+    """SPARQL JSON results with Virtuoso's boolean values and blank node labels made standard."""
+    data: dict[str, Any] = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = re.sub(r"\W", "_", term["value"].removeprefix("nodeID://"))
+            elif term.get("datatype") == str(XSD.boolean):
+                term["value"] = BOOLEAN_LEXICAL.get(term["value"], term["value"])
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _triples(body: bytes, content_type: str) -> ox.QueryTriples:
+    """CONSTRUCT / DESCRIBE results as a real QueryTriples (from a throw-away memory store)."""
+    graph = ox.Store()
+    graph.bulk_load(
+        body, format=ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.N_TRIPLES
+    )
+    result = graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return result
+
+
+def _has_dataset_clause(sparql: str) -> bool:
+    return any(m.group(1) for m in DATASET_TOKENS.finditer(sparql))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
