@@ -16,22 +16,23 @@ def check_url(url: str) -> str:
     return url
 
 
-def open_configured_store(data_dir: Path) -> Store:
-    """The remote store when KGQA_STORE is set, else the current embedded build in data_dir."""
+def open_configured_store(data_dir: Path, *, memory: bool | None = False) -> Store:
+    """The remote store when KGQA_STORE is set, else the current embedded build in data_dir
+    (on disk, in memory, or memory=None: in memory if small enough; see kg.store.open_build)."""
     url = store_url()
     if url is None:
-        return open_store(data_dir)
+        return open_store(data_dir, memory=memory)
     from kg.remote import RemoteStore
 
     return RemoteStore(check_url(url))
 
 
 def store_location(store: Store) -> str:
-    """Where query workers open the same store: the build's Oxigraph folder, or the endpoint URL."""
+    """Where query workers open the same store: the build's folder, or the endpoint URL."""
     from kg.remote import RemoteStore
 
     if isinstance(store, RemoteStore):
         return store.endpoint
     if isinstance(store, EmbeddedStore):
-        return str(store.build_dir / "oxigraph")
+        return str(store.build_dir)
     raise TypeError(f"unknown store {store!r}")

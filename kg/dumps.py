@@ -1,6 +1,8 @@
 """Dumps of a build (TriG, N-Quads, JSON-LD, Turtle), written on first request and then kept.
 
-A build does not write them: at a million triples they cost more than the rest of the build.
+The build writes only the N-Quads one (SNAPSHOT: it loads its store from it, and servers load
+their in-memory copy from it); the others cost more than the rest of the build at a million
+triples.
 Each is written to a temporary file and renamed into place, so a reader never sees half a dump and
 two processes asking at once both end with the same complete file.
 """
@@ -16,6 +18,7 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 from kg.vocab import PREFIXES
 
+SNAPSHOT = "kgqa.nq"
 DUMPS: dict[str, tuple[ox.RdfFormat, str, str]] = {
     "kgqa.trig": (ox.RdfFormat.TRIG, "application/trig", "TriG: every named graph"),
     "kgqa.nq": (ox.RdfFormat.N_QUADS, "application/n-quads", "N-Quads: every named graph"),

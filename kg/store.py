@@ -72,10 +72,12 @@ class Store(Protocol):
 
 @dataclass
 class EmbeddedStore:
-    """A read-only handle on the current build's Oxigraph store."""
+    """A read-only handle on a build's Oxigraph store: on disk, or an in-memory copy of it (5 to 20
+    times faster to query, about 400 bytes of memory a triple; what servers use)."""
 
     build_dir: Path
     store: ox.Store
+    in_memory: bool = False
 
     @property
     def build_id(self) -> str:
@@ -105,16 +107,40 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def open_store(data_dir: Path) -> EmbeddedStore:
-    """Open the current build read-only; StoreError when there is none yet."""
+def open_store(data_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
+    """Open the current build read-only; StoreError when there is none yet. memory=None: in
+    memory when the build has at most KGQA_MEMORY_MAX_QUADS quads."""
     build_dir = current_build(data_dir)
     if build_dir is None:
         raise StoreError(f"no graph has been built in {data_dir}: run `kgqa build` first")
+    return open_build(build_dir, memory=memory)
+
+
+def open_build(build_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
+    """Open one build: its on-disk store read-only, or a copy in memory loaded from its N-Quads
+    snapshot (memory=None decides by size)."""
+    snapshot = build_dir / "dumps" / "kgqa.nq"
+    if memory is None:
+        quads = int(read_manifest(build_dir).get("quads", 0))
+        memory = quads <= memory_max_quads() and snapshot.is_file()
     try:
-        store = ox.Store.read_only(str(build_dir / "oxigraph"))
-    except OSError as exc:
+        if memory:
+            store = ox.Store()
+            store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        else:
+            store = ox.Store.read_only(str(build_dir / "oxigraph"))
+    except (OSError, SyntaxError) as exc:
         raise StoreError(f"{build_dir}: cannot open the store: {_one_line(str(exc))}") from exc
-    return EmbeddedStore(build_dir=build_dir, store=store)
+    return EmbeddedStore(build_dir=build_dir, store=store, in_memory=memory)
+
+
+def memory_max_quads() -> int:
+    """KGQA_MEMORY_MAX_QUADS: the largest build a server copies into memory (default 5,000,000,
+    about 2 GB a process); 0 keeps every build on disk."""
+    value = os.environ.get("KGQA_MEMORY_MAX_QUADS", "5000000").replace("_", "")
+    if not value.isdigit():
+        raise StoreError(f"KGQA_MEMORY_MAX_QUADS must be a whole number, not {value!r}")
+    return int(value)
 
 
 @contextlib.contextmanager

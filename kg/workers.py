@@ -12,6 +12,7 @@ import multiprocessing as mp
 import queue
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from kg.errors import KgqaError, QueryError
 from kg.serialize import execute
@@ -33,10 +34,9 @@ Job = tuple[
 ]  # query, SELECT media type, graph media type, row cap, seconds
 
 
-def _serve(location: str, conn: Connection) -> None:
-    """A worker's loop: open the store (a build's Oxigraph folder read-only, or a remote endpoint's
-    URL), answer jobs until the pipe closes."""
-    import pyoxigraph as ox
+def _serve(location: str, memory: bool, conn: Connection) -> None:
+    """A worker's loop: open the store (a build's folder, read-only or copied into memory, or a
+    remote endpoint's URL), answer jobs until the pipe closes."""
 
     if location.startswith(("http://", "https://")):
         from kg.remote import RemoteStore
@@ -52,7 +52,9 @@ def _serve(location: str, conn: Connection) -> None:
                 raise
 
     else:
-        store = ox.Store.read_only(location)
+        from kg.store import open_build
+
+        store = open_build(Path(location), memory=memory).store
 
         def run(query: str) -> object:
             return store.query(query, use_default_graph_as_union=True)
@@ -73,8 +75,9 @@ def _serve(location: str, conn: Connection) -> None:
 class QueryWorkers:
     """A fixed number of worker processes over one build's store."""
 
-    def __init__(self, location: str, size: int = 2) -> None:
+    def __init__(self, location: str, size: int = 2, *, memory: bool = False) -> None:
         self.store_path = location
+        self.memory = memory
         self.context = mp.get_context("spawn")
         self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
         for _ in range(size):
@@ -82,7 +85,9 @@ class QueryWorkers:
 
     def _spawn(self) -> tuple[BaseProcess, Connection]:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(self.store_path, child), daemon=True)
+        process = self.context.Process(
+            target=_serve, args=(self.store_path, self.memory, child), daemon=True
+        )
         process.start()
         child.close()
         return process, parent

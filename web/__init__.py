@@ -38,10 +38,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("KGQA")
     if test_config:
         app.config.update(test_config)
-    store = open_configured_store(Path(app.config.get("DATA_DIR") or data_dir()))
+    store = open_configured_store(Path(app.config.get("DATA_DIR") or data_dir()), memory=None)
     app.extensions["kgqa.store"] = store
     app.extensions["kgqa.engine"] = Engine(store)
-    workers = QueryWorkers(store_location(store), size=int(app.config["SPARQL_WORKERS"]))
+    workers = QueryWorkers(
+        store_location(store),
+        size=int(app.config["SPARQL_WORKERS"]),
+        memory=getattr(store, "in_memory", False),
+    )
     app.extensions["kgqa.workers"] = workers
     atexit.register(workers.close)
 
