@@ -118,6 +118,14 @@ class Ontology:
         authority = self.authorities.get(iri)
         return authority.name if authority is not None else str(iri)
 
+    def expanded_iris(self, iri: str) -> frozenset[str]:
+        """`expand` of a concept given and returned as IRI strings; computed once per concept."""
+        return self._expanded_iris.get(iri) or frozenset({iri})
+
+    @cached_property
+    def _expanded_iris(self) -> dict[str, frozenset[str]]:
+        return {str(iri): frozenset(map(str, self.expand(iri))) for iri in self.concepts}
+
     @cached_property
     def _descendant_map(self) -> dict[URIRef, frozenset[URIRef]]:
         result: dict[URIRef, set[URIRef]] = {}

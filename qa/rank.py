@@ -6,8 +6,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from rdflib import URIRef
-
 from kg.ontology import Ontology
 from qa.interpret import Interpretation
 
@@ -71,7 +69,7 @@ def _overlap(asked: tuple[str, ...], have: frozenset[str], ontology: Ontology) -
     for key in asked:
         if key in have:
             hits += 1.0
-        elif have & {str(i) for i in ontology.expand(URIRef(key))}:
+        elif not have.isdisjoint(ontology.expanded_iris(key)):
             hits += 0.75
     return hits / len(asked)
 
