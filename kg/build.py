@@ -17,7 +17,7 @@ from kg.anchor import QuoteAmbiguous, QuoteNotFound, anchor_quote
 from kg.claims import SourceSpec, find_claims_files, read_claims_file
 from kg.dumps import SNAPSHOT, write_all
 from kg.errors import CorpusError
-from kg.infer import Disagreement, closure_graph, disagreement_graph, find_disagreements
+from kg.infer import Disagreement, closure_graph, disagreement_triples, find_disagreements
 from kg.ontology import Ontology, load_ontology
 from kg.rdf import AnchoredClaim, Document, source_graph
 from kg.resources import ontology_path, shapes_path
@@ -42,13 +42,19 @@ class CheckedCorpus:
 
     sources: list[SourceResult]
     disagreements: list[Disagreement]
-    inferred: list[ox.Triple]
+    ontology: Ontology
     timings: dict[str, float] = field(default_factory=dict)
     validation_skipped: int = 0  # sources unchanged since they last passed validation
 
     @property
     def claim_count(self) -> int:
         return sum(len(s.claims) for s in self.sources)
+
+    def inferred(self) -> Iterator[ox.Triple]:
+        """The inferred graph, generated afresh at each call: at millions of disagreements it
+        is cheaper to make twice than to hold."""
+        yield from disagreement_triples(self.ontology, self.disagreements)
+        yield from closure_graph(self.ontology)
 
 
 @dataclass(frozen=True)
@@ -148,20 +154,16 @@ def check_corpus(
     all_claims = [c for s in sources for c in s.claims]
     with _timer(timings, "infer_s"):
         disagreements = find_disagreements(ontology, all_claims)
-        inferred = disagreement_graph(ontology, disagreements) + closure_graph(ontology)
-    with _timer(timings, "validate_s"):
-        key = cache.key(_content_hash(inferred).encode(), "inferred") if cache and validator else ""
-        if validator is not None and not (cache and cache.passed(key)):
-            validator.check(inferred, "inferred disagreements")
-            if cache:
-                cache.mark(key)
-    return CheckedCorpus(
-        sources=sources,
-        disagreements=disagreements,
-        inferred=inferred,
-        timings=timings,
-        validation_skipped=skipped,
-    )
+    checked = CheckedCorpus(sources, disagreements, ontology, timings, validation_skipped=skipped)
+    if validator is not None:
+        with _timer(timings, "validate_s"):
+            inferred = list(checked.inferred())
+            key = cache.key(_content_hash(inferred).encode(), "inferred") if cache else ""
+            if not (cache and cache.passed(key)):
+                validator.check(inferred, "inferred disagreements")
+                if cache:
+                    cache.mark(key)
+    return checked
 
 
 def _content_hash(triples: list[ox.Triple]) -> str:
@@ -175,7 +177,7 @@ def _content_hash(triples: list[ox.Triple]) -> str:
 def _quads(checked: CheckedCorpus) -> Iterator[ox.Quad]:
     for graph_iri, triples in (
         *((source_graph_iri(s.document.spec.slug), s.triples) for s in checked.sources),
-        (INFERRED_GRAPH, checked.inferred),
+        (INFERRED_GRAPH, checked.inferred()),
     ):
         graph = ox.NamedNode(str(graph_iri))
         for t in triples:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import product
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -115,22 +115,30 @@ def _buckets(ontology: Ontology, claim: AnchoredClaim) -> set[tuple[str, ...]]:
     return set()
 
 
+def _side(claim: AnchoredClaim) -> str:
+    return claim.spec.direction or claim.spec.stance or ""
+
+
+OPPOSED = tuple(tuple(sorted(pair)) for pair in INCOMPATIBLE_DIRECTIONS | INCOMPATIBLE_STANCES)
+
+
 def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[Disagreement]:
     """Every pair of claims that disagree, in a stable order (by claim IRI).
 
-    Only claims that share a topic bucket are compared, so the cost follows the number of claims
-    per topic rather than the square of all claims.
+    Only claims that share a topic bucket and take opposed sides in it (improves / impairs, ...)
+    are compared, so the cost follows the number of disagreeing pairs, not the square of all
+    claims.
     """
     ordered = sorted(claims, key=lambda c: str(c.iri))
-    position = {id(c): i for i, c in enumerate(ordered)}
-    buckets: dict[tuple[str, ...], list[AnchoredClaim]] = {}
-    for claim in ordered:
+    buckets: dict[tuple[str, ...], dict[str, list[int]]] = {}
+    for index, claim in enumerate(ordered):
         for key in _buckets(ontology, claim):
-            buckets.setdefault(key, []).append(claim)
+            buckets.setdefault(key, {}).setdefault(_side(claim), []).append(index)
     candidates: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        indices = sorted(position[id(c)] for c in members)
-        candidates.update(combinations(indices, 2))
+    for sides in buckets.values():
+        for one, other in OPPOSED:
+            for i, j in product(sides.get(one, ()), sides.get(other, ())):
+                candidates.add((i, j) if i < j else (j, i))
     found: list[Disagreement] = []
     for i, j in sorted(candidates):
         a, b = ordered[i], ordered[j]
@@ -142,25 +150,35 @@ def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[
     return found
 
 
-def disagreement_graph(ontology: Ontology, disagreements: list[Disagreement]) -> list[ox.Triple]:
-    """The disagreements as RDF, for the inference graph."""
-    out = Triples()
+def disagreement_triples(
+    ontology: Ontology, disagreements: Iterable[Disagreement]
+) -> Iterator[ox.Triple]:
+    """The disagreements as RDF, for the inference graph (each disagreement's node is its own,
+    so no triple repeats)."""
+    claim_nodes: dict[int, ox.NamedNode] = {}
+    topics: dict[tuple[str, str | None], ox.Literal] = {}
+    within = {flag: typed(str(flag).lower(), XSD_BOOLEAN) for flag in (True, False)}
     for d in disagreements:
         subject = node(d.iri)
-        topic = d.topic(ontology)
-        out.add(subject, A, T.kgqa_Disagreement)
-        out.add(subject, T.kgqa_topic, text(topic))
-        out.add(subject, LABEL, text(f"Disagreement: {topic}"))
-        out.add(subject, T.kgqa_activity, concept(d.activity))
+        key = (d.activity, d.goal)
+        if key not in topics:
+            topics[key] = text(d.topic(ontology))
+        topic = topics[key]
+        yield ox.Triple(subject, A, T.kgqa_Disagreement)
+        yield ox.Triple(subject, T.kgqa_topic, topic)
+        yield ox.Triple(subject, LABEL, text(f"Disagreement: {topic.value}"))
+        yield ox.Triple(subject, T.kgqa_activity, concept(d.activity))
         if d.goal is not None:
-            out.add(subject, T.kgqa_goal, concept(d.goal))
-        out.add(subject, T.kgqa_withinSource, typed(str(d.within_source).lower(), XSD_BOOLEAN))
+            yield ox.Triple(subject, T.kgqa_goal, concept(d.goal))
+        yield ox.Triple(subject, T.kgqa_withinSource, within[d.within_source])
         for claim in (d.first, d.second):
-            out.add(subject, T.kgqa_disputes, node(claim.iri))
-            out.add(subject, T.prov_wasDerivedFrom, node(claim.iri))
+            claim_node = claim_nodes.get(id(claim))
+            if claim_node is None:
+                claim_node = claim_nodes[id(claim)] = node(claim.iri)
+            yield ox.Triple(subject, T.kgqa_disputes, claim_node)
+            yield ox.Triple(subject, T.prov_wasDerivedFrom, claim_node)
         for caveat in d.reconciling_caveats:
-            out.add(subject, T.kgqa_reconcilingCaveat, concept(caveat))
-    return out.to_list()
+            yield ox.Triple(subject, T.kgqa_reconcilingCaveat, concept(caveat))
 
 
 def closure_graph(ontology: Ontology) -> list[ox.Triple]:
