@@ -65,20 +65,22 @@ def table(f: dict[str, Any]) -> str:
         f"SHACL {f['validate_s']} s{'' if f['shacl'] else ', skipped'})  "
         f"store {f['store_mb']} MB  build peak RSS {f['peak_rss_mb']:,} MB",
         f"ask: engine start {f['engine_start_s']} s, p50 {f['ask_p50_ms']} ms, "
-        f"p95 {f['ask_p95_ms']} ms, cached p50 {f['ask_cached_p50_ms']} ms",
+        f"p95 {f['ask_p95_ms']} ms, cached p50 {f['ask_cached_p50_ms']} ms; store "
+        f"{'in memory' if f['store_in_memory'] else 'on disk'}, server peak RSS "
+        f"{f.get('server_peak_rss_mb', '-')} MB",
         "",
         f"{'query (p50 ms)':34} {'oxigraph':>9} {'endpoint':>9} {'x raw':>6} {'rdflib':>10} "
         f"{'rdflib/ep':>9} {'rows':>6}",
     ]
     rdflib = f.get("rdflib_p50_ms", {})
     for name, raw in f["oxigraph_raw_p50_ms"].items():
-        endpoint = f["sparql_p50_ms"][name]
-        slow = rdflib.get(name)
+        endpoint, slow = f["sparql_p50_ms"][name], rdflib.get(name)
         lines.append(
-            f"{name:34} {raw:9.2f} {endpoint:9.2f} {endpoint / max(raw, 1e-3):6.1f} "
-            + (f"{slow:10.1f} {slow / max(endpoint, 1e-3):9.0f}" if slow else f"{'-':>10} {'-':>9}")
+            f"{name:34} {raw:9.2f} "
+            + (f"{endpoint:9.2f} {endpoint / max(raw, 1e-3):6.1f} " if endpoint else f"{'timeout':>9} {'-':>6} ")
+            + (f"{slow:10.1f} {slow / max(endpoint or raw, 1e-3):9.0f}" if slow else f"{'-':>10} {'-':>9}")
             + f" {f['rows'][name]:6}"
-        )
+        )  # fmt: skip
     for name, load in f.get("load", {}).items():
         lines.append(
             f"load {name}: {load['rps']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, "

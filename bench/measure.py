@@ -25,6 +25,15 @@ def timed_ms(call: Callable[[], object], runs: int) -> list[float]:
     return times
 
 
+def repeat_ms(call: Callable[[], object], runs: int, budget_s: float = 30.0) -> list[float]:
+    """Milliseconds of up to `runs` calls after a warm-up call, within about budget_s: a query
+    that takes minutes is timed once (its warm-up) rather than `runs` times."""
+    first = timed_ms(call, 1)[0]
+    if first > budget_s * 500:
+        return [first]
+    return timed_ms(call, max(1, min(runs, int(budget_s * 1000 / max(first, 1e-3)))))
+
+
 def children_peak_rss_mb() -> float:
     """The largest resident set of any finished child process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -105,8 +105,7 @@ def _solutions(
     names = [v.value for v in result.variables]
     rows, cut = _limited(iter(result), limit, seconds)
     if fmt == "json":
-        bindings = [{n: _term_json(r[n]) for n in names if r[n] is not None} for r in rows]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}), cut
+        return _json_solutions(names, rows), cut
     if fmt == "xml":
         head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
         body = "".join(
@@ -127,6 +126,25 @@ def _solutions(
     lines = ["\t".join(f"?{n}" for n in names)]
     lines += ["\t".join(_term_tsv(r[n]) for n in names) for r in rows]
     return "\n".join(lines) + "\n", cut
+
+
+def _json_solutions(names: list[str], rows: list[ox.QuerySolution]) -> str:
+    """SPARQL JSON results, each distinct term encoded once (results repeat terms a lot)."""
+    keys = [json.dumps(n) + ":" for n in names]
+    encoded: dict[object, str] = {}
+    bindings = []
+    for row in rows:
+        items = []
+        for key, term in zip(keys, row, strict=True):
+            if term is None:
+                continue
+            text = encoded.get(term)
+            if text is None:
+                text = encoded[term] = json.dumps(_term_json(term))
+            items.append(key + text)
+        bindings.append("{" + ",".join(items) + "}")
+    head = json.dumps({"vars": names})
+    return f'{{"head":{head},"results":{{"bindings":[{",".join(bindings)}]}}}}'
 
 
 def _boolean(value: bool, fmt: str) -> str:
