@@ -15,8 +15,8 @@ from kg.store import Store
 from kg.store import term_text as _value
 
 FACETS_QUERY = """
-SELECT ?claim ?kind ?slug ?title ?summary ?hedge ?direction ?stance ?insteadOf ?sourceNeeded ?authority
-       ?quote ?start ?end
+SELECT ?claim ?kind ?source ?slug ?title ?summary ?hedge ?direction ?stance ?insteadOf ?sourceNeeded
+       ?attributedTo ?authority ?quote ?start ?end
 WHERE {
   ?claim a ?kindClass ; schema:appearance ?source ; schema:description ?summary ;
          kgqa:hedge ?hedge ; kgqa:sourceNeeded ?sourceNeeded ; kgqa:citation ?cit .
@@ -28,7 +28,8 @@ WHERE {
   OPTIONAL { ?claim kgqa:direction ?direction }
   OPTIONAL { ?claim kgqa:stance ?stance }
   OPTIONAL { ?claim kgqa:insteadOf ?insteadOf }
-  OPTIONAL { ?claim prov:wasAttributedTo/schema:name ?authority }
+  OPTIONAL { ?claim prov:wasAttributedTo ?attributedTo
+             OPTIONAL { ?attributedTo schema:name ?authority } }
 }"""
 CONCEPTS_QUERY = """
 SELECT ?claim ?p ?concept WHERE {
@@ -63,6 +64,8 @@ class Facets:
     quote: str = ""
     start: int = 0
     end: int = 0
+    source: str = ""
+    attributed_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Catalog:
                 quote=_value(row["quote"]) or "",
                 start=int(_value(row["start"]) or 0),
                 end=int(_value(row["end"]) or 0),
+                source=_value(row["source"]) or "",
+                attributed_to=_value(row["attributedTo"]),
             )
         grouped: dict[str, list[ox.QuerySolution]] = defaultdict(list)
         for row in store.select(DISAGREEMENTS_QUERY):

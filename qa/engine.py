@@ -8,7 +8,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 
-import pyoxigraph as ox
 from spacy.language import Language
 
 from kg.errors import InputError
@@ -21,6 +20,7 @@ from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
 from qa.nlp import RARITY_COMPONENT, ConceptMatcher, Label, blank_english
 from qa.query import QueryBuilder
 from qa.rank import Candidate, inverse_document_frequency, score
+from qa.retrieve import ClaimIndex
 from qa.summary import summarise
 
 MAX_INPUT_CHARS = 2000
@@ -94,6 +94,7 @@ class Engine:
             for w in (t.lower_, t.lemma_.lower())
         )
         self.catalog = Catalog(store)
+        self.index = ClaimIndex(self.catalog, self.builder)
         self.claim_words = self._claim_words(nlp)
         self.idf = inverse_document_frequency(list(self.claim_words.values()))
         self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
@@ -183,16 +184,17 @@ class Engine:
     def _answer(self, it: Interpretation) -> Answer:
         if it.intent == "out_of_scope":
             return self._no_answer(it, "")
-        sparql = self.builder.build(it, self._template(it))
-        ranked = self._ranked(it, sparql)
+        template = self._template(it)
+        ranked = self._ranked(it, template)
         method = "structured"
         if not ranked and it.intent in FALLBACK_INTENT:  # e.g. no disagreement: what each says
-            sparql = self.builder.build(it, FALLBACK_INTENT[it.intent])
-            ranked = self._ranked(it, sparql)
+            template = FALLBACK_INTENT[it.intent]
+            ranked = self._ranked(it, template)
         if not ranked:
-            sparql = self.builder.build(it, "lexical")
-            ranked = [c for c in self._ranked(it, sparql) if c.score > 0]
+            template = "lexical"
+            ranked = [c for c in self._ranked(it, template) if c.score > 0]
             method = "lexical"
+        sparql = self.builder.build(it, template)  # the query that selects these claims
         if not ranked:
             return self._no_answer(it, sparql)
         cited, disagreements = self._select_citations(it, ranked)
@@ -227,16 +229,13 @@ class Engine:
             labels=self.labels,
         )
 
-    def _ranked(self, it: Interpretation, sparql: str) -> list[Candidate]:
-        rows = self.store.query(sparql)
-        if not isinstance(rows, ox.QuerySolutions):
-            return []
+    def _ranked(self, it: Interpretation, template: str) -> list[Candidate]:
+        """The claims the template selects (found in the claim index: the same claims as its
+        query, tested), best first."""
         found = []
-        for row in rows:
-            claim, source = _value(row["claim"]) or "", _value(row["source"]) or ""
-            facets = self.catalog.facets.get(claim)
-            if facets is None:
-                continue
+        for claim in self.index.select(it, template):
+            facets = self.catalog.facets[claim]
+            source = facets.source
             info = self.sources.get(source)
             candidate = Candidate(
                 claim=claim,
@@ -244,9 +243,9 @@ class Engine:
                 slug=facets.slug,
                 title=facets.title,
                 short_title=info.short_title if info else facets.title,
-                quote=_value(row["quote"]) or "",
-                start=int(_value(row["start"]) or 0),
-                end=int(_value(row["end"]) or 0),
+                quote=facets.quote,
+                start=facets.start,
+                end=facets.end,
                 summary=facets.summary,
                 hedge=facets.hedge,
                 direction=facets.direction,
@@ -263,7 +262,7 @@ class Engine:
             if it.intent == "disagreement" and claim in self.catalog.disputed:
                 points += DISPUTED_BONUS
             found.append(Candidate(**{**candidate.__dict__, "score": points}))
-        return sorted(found, key=lambda c: (-c.score, c.slug, c.start))
+        return sorted(found, key=lambda c: (-c.score, c.slug, c.start, c.claim))
 
     def _facet(self, it: Interpretation, c: Candidate) -> str:
         if it.intent == "alternatives":
