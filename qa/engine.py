@@ -29,6 +29,7 @@ CITED = {"list": 12, "single": 8}
 FALLBACK_INTENT = {"disagreement": "effect", "mechanism": "effect", "evidence": "source"}
 MAX_SIDES = 3  # a single answer cites the best-scoring (source, stance) sides, taking turns
 DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
+RANKED = 400  # candidates kept after scoring (a corpus of millions of triples matches thousands)
 CACHED_ANSWERS = 4096  # answers kept per engine, least recently asked dropped first
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
@@ -232,37 +233,42 @@ class Engine:
     def _ranked(self, it: Interpretation, template: str) -> list[Candidate]:
         """The claims the template selects (found in the claim index: the same claims as its
         query, tested), best first."""
-        found = []
+        facets_of = self.catalog.facets
+        scored = []
         for claim in self.index.select(it, template):
-            facets = self.catalog.facets[claim]
-            source = facets.source
-            info = self.sources.get(source)
-            candidate = Candidate(
-                claim=claim,
-                kind=facets.kind,
-                slug=facets.slug,
-                title=facets.title,
-                short_title=info.short_title if info else facets.title,
-                quote=facets.quote,
-                start=facets.start,
-                end=facets.end,
-                summary=facets.summary,
-                hedge=facets.hedge,
-                direction=facets.direction,
-                stance=facets.stance,
-                instead_of=facets.instead_of,
-                activities=facets.activities,
-                goals=facets.goals,
-                caveats=facets.caveats,
-                authority=facets.authority,
-                source_needed=facets.source_needed,
-                source_iri=source,
-            )
-            points = score(candidate, it, self.ontology, self.idf, self.claim_words.get(claim))
+            facets = facets_of[claim]
+            points = score(facets, it, self.ontology, self.idf, self.claim_words.get(claim))
             if it.intent == "disagreement" and claim in self.catalog.disputed:
                 points += DISPUTED_BONUS
-            found.append(Candidate(**{**candidate.__dict__, "score": points}))
-        return sorted(found, key=lambda c: (-c.score, c.slug, c.start, c.claim))
+            scored.append((-points, facets.slug, facets.start, claim))
+        scored.sort()
+        return [self._candidate(claim, -points) for points, _, _, claim in scored[:RANKED]]
+
+    def _candidate(self, claim: str, points: float) -> Candidate:
+        facets = self.catalog.facets[claim]
+        info = self.sources.get(facets.source)
+        return Candidate(
+            claim=claim,
+            kind=facets.kind,
+            slug=facets.slug,
+            title=facets.title,
+            short_title=info.short_title if info else facets.title,
+            quote=facets.quote,
+            start=facets.start,
+            end=facets.end,
+            summary=facets.summary,
+            hedge=facets.hedge,
+            direction=facets.direction,
+            stance=facets.stance,
+            instead_of=facets.instead_of,
+            activities=facets.activities,
+            goals=facets.goals,
+            caveats=facets.caveats,
+            authority=facets.authority,
+            source_needed=facets.source_needed,
+            source_iri=facets.source,
+            score=points,
+        )
 
     def _facet(self, it: Interpretation, c: Candidate) -> str:
         if it.intent == "alternatives":

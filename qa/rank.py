@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from kg.ontology import Ontology
 from qa.interpret import Interpretation
@@ -57,6 +58,25 @@ class Candidate:
     score: float = 0.0
 
 
+class Scorable(Protocol):
+    """What scoring reads of a claim: a Candidate, or the catalogue's facets of one."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def direction(self) -> str | None: ...
+    @property
+    def activities(self) -> frozenset[str]: ...
+    @property
+    def goals(self) -> frozenset[str]: ...
+    @property
+    def caveats(self) -> frozenset[str]: ...
+    @property
+    def quote(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+
+
 def words(text: str) -> set[str]:
     return set(WORD.findall(text.lower()))
 
@@ -74,7 +94,7 @@ def _overlap(asked: tuple[str, ...], have: frozenset[str], ontology: Ontology) -
     return hits / len(asked)
 
 
-def _focus(it: Interpretation, candidate: Candidate) -> float:
+def _focus(it: Interpretation, candidate: Scorable) -> float:
     """Share of the claim's goals that were asked about: a claim on one asked goal beats a catch-all."""
     if not it.goals or not candidate.goals:
         return 0.0
@@ -82,7 +102,7 @@ def _focus(it: Interpretation, candidate: Candidate) -> float:
 
 
 def score(
-    candidate: Candidate,
+    candidate: Scorable,
     it: Interpretation,
     ontology: Ontology,
     idf: dict[str, float] | None = None,
