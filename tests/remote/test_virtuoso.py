@@ -69,24 +69,24 @@ def _stop(directory: Path) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The endpoint URL of a Virtuoso holding the real corpus's build."""
-    directory = tmp_path_factory.mktemp("virtuoso")
+def _running(factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    directory = factory.mktemp(name)
     try:
         yield _start(directory)
     finally:
         _stop(directory)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The endpoint URL of a Virtuoso holding the real corpus's build."""
+    yield from _running(tmp_path_factory, "virtuoso")
 
 
 @pytest.fixture(scope="session")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second, empty Virtuoso for tests that push data of their own."""
-    directory = tmp_path_factory.mktemp("virtuoso-scratch")
-    try:
-        yield _start(directory)
-    finally:
-        _stop(directory)
+    yield from _running(tmp_path_factory, "virtuoso-scratch")
 
 
 @pytest.fixture(scope="session")
