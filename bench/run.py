@@ -139,10 +139,11 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise KgqaError("kgqa serve exited while starting")
-            try:
+            try:  # ready when the engine answers and the query workers have opened the store
                 self.get("/api/sources")
+                self.get("/sparql?query=ASK%7B%7D", "application/sparql-results+json")
                 return
-            except OSError:
+            except (OSError, KgqaError):
                 time.sleep(0.2)
         self.close()
         raise KgqaError("kgqa serve did not start")

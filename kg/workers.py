@@ -59,6 +59,7 @@ def _serve(location: str, memory: bool, conn: Connection) -> None:
         def run(query: str) -> object:
             return store.query(query, use_default_graph_as_union=True)
 
+    conn.send(("ready",))  # opening a large build takes a while: the time limit starts after it
     while True:
         try:
             job: Job = conn.recv()
@@ -80,6 +81,7 @@ class QueryWorkers:
         self.memory = memory
         self.context = mp.get_context("spawn")
         self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
+        self.ready: set[int] = set()  # pids of workers that have opened the store
         for _ in range(size):
             self.idle.put(self._spawn())
 
@@ -102,6 +104,17 @@ class QueryWorkers:
                 f"every query worker stayed busy for {seconds:g} s; try again"
             ) from exc
         process, conn = worker
+        if process.pid not in self.ready:
+            state = self._start_state(worker, seconds)
+            if state == "dead":
+                process.join(5)
+                self.idle.put(self._spawn())
+                raise WorkersBusy("a query worker could not open the store; try again")
+            if state == "opening":
+                self.idle.put(worker)
+                raise WorkersBusy(
+                    "the query workers are still opening the store; try again shortly"
+                )
         try:
             conn.send(job)
             reply = conn.recv() if conn.poll(seconds + GRACE_S) else None
@@ -124,6 +137,19 @@ class QueryWorkers:
         if reply[0] == "error":
             raise QueryError(f"the query failed: {reply[1]}")
         return reply[1], reply[2], reply[3]
+
+    def _start_state(self, worker: tuple[BaseProcess, Connection], seconds: float) -> str:
+        """ "ready", "opening" (still, after waiting up to `seconds`) or "dead"."""
+        process, conn = worker
+        try:
+            if not conn.poll(seconds):
+                return "opening"
+            conn.recv()  # ("ready",)
+        except (EOFError, OSError):
+            return "dead"
+        assert process.pid is not None
+        self.ready.add(process.pid)
+        return "ready"
 
     def close(self) -> None:
         while not self.idle.empty():
