@@ -139,12 +139,14 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise KgqaError("kgqa serve exited while starting")
-            try:  # ready when the engine answers and the query workers have opened the store
+            try:  # ready when the engine answers and every query worker has opened the store
                 self.get("/api/sources")
-                self.get("/sparql?query=ASK%7B%7D", "application/sparql-results+json")
-                return
+                ready, size = self.workers_ready()
+                if ready == size:
+                    return
             except (OSError, KgqaError):
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         self.close()
         raise KgqaError("kgqa serve did not start")
 
@@ -163,6 +165,17 @@ class Server:
         if response.status != 200:
             raise KgqaError(f"GET {path[:60]}: HTTP {response.status}: {body[:200]!r}")
         return body
+
+    def workers_ready(self) -> tuple[int, int]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("GET", "/sparql?query=ASK%7B%7D", headers={"Accept": "application/json"})
+            response = conn.getresponse()
+            response.read()
+        finally:
+            conn.close()
+        ready, _, size = (response.getheader("X-KGQA-Workers-Ready") or "0/1").partition("/")
+        return int(ready), int(size)
 
     def close(self) -> None:
         self.process.terminate()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -81,6 +82,7 @@ class QueryWorkers:
         self.memory = memory
         self.context = mp.get_context("spawn")
         self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
+        self.size = size
         self.ready: set[int] = set()  # pids of workers that have opened the store
         for _ in range(size):
             self.idle.put(self._spawn())
@@ -97,30 +99,15 @@ class QueryWorkers:
     def run(self, job: Job) -> tuple[bytes, str, str | None]:
         """(body, media type, cut) for a job; QueryTimeout when it runs past its limit."""
         seconds = job[4]
-        try:
-            worker = self.idle.get(timeout=seconds)
-        except queue.Empty as exc:
-            raise WorkersBusy(
-                f"every query worker stayed busy for {seconds:g} s; try again"
-            ) from exc
+        worker = self._take(seconds)
         process, conn = worker
-        if process.pid not in self.ready:
-            state = self._start_state(worker, seconds)
-            if state == "dead":
-                process.join(5)
-                self.idle.put(self._spawn())
-                raise WorkersBusy("a query worker could not open the store; try again")
-            if state == "opening":
-                self.idle.put(worker)
-                raise WorkersBusy(
-                    "the query workers are still opening the store; try again shortly"
-                )
         try:
             conn.send(job)
             reply = conn.recv() if conn.poll(seconds + GRACE_S) else None
         except (EOFError, OSError, BrokenPipeError):
             reply = ("stopped", "")
         if reply is None or reply[0] == "stopped":
+            self.ready.discard(process.pid or 0)
             process.kill()
             process.join(5)
             self.idle.put(self._spawn())
@@ -138,11 +125,40 @@ class QueryWorkers:
             raise QueryError(f"the query failed: {reply[1]}")
         return reply[1], reply[2], reply[3]
 
-    def _start_state(self, worker: tuple[BaseProcess, Connection], seconds: float) -> str:
-        """ "ready", "opening" (still, after waiting up to `seconds`) or "dead"."""
+    def _take(self, seconds: float) -> tuple[BaseProcess, Connection]:
+        """An idle worker that has opened its store, waiting up to `seconds` for one; a worker
+        still opening its store (a large build takes a minute) is passed over, not waited on."""
+        deadline = time.monotonic() + seconds
+        opening = False
+        while True:
+            try:
+                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty as exc:
+                raise WorkersBusy(
+                    f"every query worker stayed busy for {seconds:g} s; try again"
+                ) from exc
+            state = "ready" if worker[0].pid in self.ready else self._start_state(worker)
+            if state == "ready":
+                return worker
+            if state == "dead":
+                worker[0].join(5)
+                self.idle.put(self._spawn())
+            else:
+                self.idle.put(worker)
+                opening = True
+            if time.monotonic() >= deadline:
+                raise WorkersBusy(
+                    "the query workers are still opening the store; try again shortly"
+                    if opening
+                    else "the query workers could not open the store; try again"
+                )
+            time.sleep(0.02)
+
+    def _start_state(self, worker: tuple[BaseProcess, Connection]) -> str:
+        """ "ready", "opening" (still) or "dead"."""
         process, conn = worker
         try:
-            if not conn.poll(seconds):
+            if not conn.poll(0):
                 return "opening"
             conn.recv()  # ("ready",)
         except (EOFError, OSError):
@@ -150,6 +166,11 @@ class QueryWorkers:
         assert process.pid is not None
         self.ready.add(process.pid)
         return "ready"
+
+    @property
+    def ready_count(self) -> int:
+        """How many workers have opened the store (reported in the X-KGQA-Workers-Ready header)."""
+        return len(self.ready)
 
     def close(self) -> None:
         while not self.idle.empty():

@@ -88,7 +88,12 @@ def endpoint() -> Response | str:
     select_mime = _negotiate(list(SELECT_TYPES), "application/sparql-results+json")
     graph_mime = _negotiate(list(GRAPH_TYPES), "text/turtle")
     body, mime, cut = _workers().run((_check(query), select_mime, graph_mime, limit, seconds))
-    headers = {"X-KGQA-Row-Limit": str(limit), "X-KGQA-Time-Limit": f"{seconds:g}"}
+    workers = _workers()
+    headers = {
+        "X-KGQA-Row-Limit": str(limit),
+        "X-KGQA-Time-Limit": f"{seconds:g}",
+        "X-KGQA-Workers-Ready": f"{workers.ready_count}/{workers.size}",
+    }
     if cut:
         headers["X-KGQA-Truncated"] = cut
     return Response(body, mimetype=mime, headers=headers)
@@ -174,6 +179,6 @@ def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
     response.headers["Access-Control-Expose-Headers"] = (
-        "X-KGQA-Truncated, X-KGQA-Row-Limit, X-KGQA-Time-Limit"
+        "X-KGQA-Truncated, X-KGQA-Row-Limit, X-KGQA-Time-Limit, X-KGQA-Workers-Ready"
     )
     return response

@@ -21,6 +21,7 @@ def job(query: str, seconds: float) -> tuple[str, str, str, int, float]:
 def test_an_opening_worker_is_busy_not_timed_out_then_answers(built: Built) -> None:
     workers = QueryWorkers(str(built.report.build_dir), size=1, memory=True)
     try:
+        assert workers.ready_count == 0
         with pytest.raises(WorkersBusy, match="still opening"):
             workers.run(job(QUERY, 0.05))  # spawning and loading take longer than 50 ms
         for _ in range(100):  # then the same limit is enough for the query itself
@@ -29,9 +30,11 @@ def test_an_opening_worker_is_busy_not_timed_out_then_answers(built: Built) -> N
                 break
             except WorkersBusy:
                 time.sleep(0.1)
+        assert workers.ready_count == 1
         count = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
         assert count >= 70  # the real corpus's claims
         with pytest.raises(QueryTimeout):
             workers.run(job(CARTESIAN, 0.3))
+        assert workers.ready_count == 0  # the stopped worker's replacement is opening the store
     finally:
         workers.close()
