@@ -24,12 +24,10 @@ DEFAULTS: dict[str, Any] = {
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; configuration from KGQA_* environment variables, then test_config."""
-    from flask import Flask, Response
+    from flask import Flask, Response, g
 
-    from kg.backend import open_configured_store, store_location
     from kg.config import data_dir
-    from kg.workers import QueryWorkers
-    from qa.engine import Engine
+    from web.backend import Reloader, first_backend
     from web.errors import register_error_handlers
     from web.security import CSP
 
@@ -38,16 +36,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("KGQA")
     if test_config:
         app.config.update(test_config)
-    store = open_configured_store(Path(app.config.get("DATA_DIR") or data_dir()), memory=None)
-    app.extensions["kgqa.store"] = store
-    app.extensions["kgqa.engine"] = Engine(store)
-    workers = QueryWorkers(
-        store_location(store),
-        size=int(app.config["SPARQL_WORKERS"]),
-        memory=getattr(store, "in_memory", False),
-    )
-    app.extensions["kgqa.workers"] = workers
-    atexit.register(workers.close)
+    directory = Path(app.config.get("DATA_DIR") or data_dir())
+    workers = int(app.config["SPARQL_WORKERS"])
+    app.extensions["kgqa"] = first_backend(directory, workers)
+    atexit.register(lambda: app.extensions["kgqa"].workers.close())
+    reloader = Reloader(app, directory, workers)
+
+    @app.before_request
+    def pin_backend() -> None:
+        """Pick up a new build (in the background), then pin this request to one build."""
+        reloader.check()
+        g.kgqa = app.extensions["kgqa"]
 
     from web import api, compare, data, ld, pages, sparql
 
@@ -63,6 +62,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
+        if "kgqa" in g:  # which build answered: a new build is swapped in while serving
+            response.headers["X-KGQA-Build"] = g.kgqa.store.build_id
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 

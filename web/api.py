@@ -7,13 +7,13 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from kg.errors import InputError
 from kg.vocab import CLAIM, CONCEPT
 from qa.engine import Engine
+from web.backend import backend
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def engine() -> Engine:
-    found: Engine = current_app.extensions["kgqa.engine"]
-    return found
+    return backend().engine
 
 
 def question_arg() -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from kg.store import Store
 from qa.rank import Candidate
 from web.api import engine, question_arg
+from web.backend import backend
 from web.highlight import segments
 
 bp = Blueprint("pages", __name__)
@@ -22,8 +23,7 @@ EXAMPLES = (
 
 
 def store() -> Store:
-    found: Store = current_app.extensions["kgqa.store"]
-    return found
+    return backend().store
 
 
 @bp.get("/")

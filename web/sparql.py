@@ -20,6 +20,7 @@ from kg.serialize import GRAPH_TYPES, SELECT_TYPES
 from kg.store import Store
 from kg.vocab import sparql_prefixes, with_prefixes
 from kg.workers import QueryWorkers
+from web.backend import backend
 from web.errors import Refused
 from web.security import CSP
 
@@ -32,8 +33,7 @@ SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 def _store() -> Store:
-    found: Store = current_app.extensions["kgqa.store"]
-    return found
+    return backend().store
 
 
 def _query_text() -> str | None:
@@ -164,8 +164,7 @@ def _editor(query: str, run: bool) -> str:
 
 
 def _workers() -> QueryWorkers:
-    found: QueryWorkers = current_app.extensions["kgqa.workers"]
-    return found
+    return backend().workers
 
 
 EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")

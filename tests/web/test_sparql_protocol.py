@@ -184,7 +184,7 @@ def test_a_runaway_query_is_stopped_at_the_time_limit(built: Built) -> None:
         assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "2"
     finally:
         httpd.close()
-        app.extensions["kgqa.workers"].close()
+        app.extensions["kgqa"].workers.close()
 
 
 def test_an_oversized_request_is_refused(server: Server) -> None:

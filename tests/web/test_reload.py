@@ -1,0 +1,51 @@
+"""A running server picks up a new build without a restart; no answer outlives its build."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+from waitress.server import create_server
+
+from kg.build import build
+from tests.conftest import Server
+from web import create_app
+
+QUESTION = "/api/ask?q=does+running+after+leg+day+kill+my+gains"
+
+
+def test_a_new_build_is_served_without_a_restart(corpus_copy: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = build(corpus_copy, data)
+    app = create_app({"DATA_DIR": str(data), "SPARQL_WORKERS": 1})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    httpd = create_server(app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=httpd.run, daemon=True).start()
+    server = Server(url=f"http://127.0.0.1:{port}")
+    try:
+        status, headers, _ = server.get(QUESTION)
+        assert status == 200 and headers["X-KGQA-Build"] == first.build_id
+        claims = corpus_copy / "000_0f5f9aaa0e20614c.claims.yaml"
+        text = claims.read_text(encoding="utf-8")
+        claims.write_text(text.replace('summary: "', 'summary: "REVISED ', 1), encoding="utf-8")
+        second = build(corpus_copy, data)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the old build serves while the new one opens
+            status, headers, _ = server.get(QUESTION)
+            assert status == 200
+            if headers["X-KGQA-Build"] == second.build_id:
+                break
+            time.sleep(0.2)
+        assert headers["X-KGQA-Build"] == second.build_id
+        _, _, body = server.get("/api/claims?source=000")
+        assert any(c["summary"].startswith("REVISED ") for c in json.loads(body))
+        status, headers, _ = server.get("/sparql?query=ASK%7B%7D", {"Accept": "application/json"})
+        assert status == 200 and headers["X-KGQA-Build"] == second.build_id
+    finally:
+        httpd.close()
+        app.extensions["kgqa"].workers.close()

@@ -1,0 +1,92 @@
+"""What the views read from (store, engine, query workers), and swapping in a new build while
+serving: a build is picked up without a restart, so no answer outlives the build it came from.
+
+Each request pins one Backend (flask.g), so a page never mixes two builds. The `current` link of
+the data directory is checked at most once a second; a new build is opened in a background thread
+(at a million triples that takes seconds) while the old one keeps serving, then swapped in whole;
+the old query workers are closed once queries pinned to them are past their time limit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, g
+
+from kg.backend import open_configured_store, store_location
+from kg.store import EmbeddedStore, Store, current_build, open_build
+from kg.workers import QueryWorkers
+from qa.engine import Engine
+
+CHECK_EVERY_S = 1.0
+
+
+@dataclass(frozen=True)
+class Backend:
+    store: Store
+    engine: Engine
+    workers: QueryWorkers
+
+
+def open_backend(store: Store, workers: int) -> Backend:
+    location = store_location(store)
+    memory = isinstance(store, EmbeddedStore) and store.in_memory
+    return Backend(store, Engine(store), QueryWorkers(location, size=workers, memory=memory))
+
+
+def first_backend(data_dir: Path, workers: int) -> Backend:
+    return open_backend(open_configured_store(data_dir, memory=None), workers)
+
+
+def backend() -> Backend:
+    """The backend this request was pinned to."""
+    found: Backend = g.get("kgqa") or current_app.extensions["kgqa"]
+    return found
+
+
+class Reloader:
+    """Watches the data directory's current build and swaps a new one in when it appears."""
+
+    def __init__(self, app: Flask, data_dir: Path, workers: int) -> None:
+        self.app = app
+        self.data_dir = data_dir
+        self.workers = workers
+        self.checked = time.monotonic()
+        self.loading: Path | None = None
+        self.lock = threading.Lock()
+
+    def check(self) -> None:
+        now = time.monotonic()
+        if now - self.checked < CHECK_EVERY_S:
+            return
+        self.checked = now
+        target = current_build(self.data_dir)
+        serving = self.app.extensions["kgqa"].store
+        if target is None or not isinstance(serving, EmbeddedStore):
+            return
+        with self.lock:
+            if target == serving.build_dir or target == self.loading:
+                return
+            self.loading = target
+        threading.Thread(target=self._load, args=(target,), daemon=True).start()
+
+    def _load(self, target: Path) -> None:
+        try:
+            fresh = open_backend(open_build(target, memory=None), self.workers)
+        except Exception as exc:  # the old build keeps serving; the next check tries again
+            self.app.logger.error("kgqa: cannot open the new build %s: %s", target, exc)
+            with self.lock:
+                self.loading = None
+            return
+        old: Backend = self.app.extensions["kgqa"]
+        self.app.extensions["kgqa"] = fresh
+        with self.lock:
+            self.loading = None
+        # requests pinned to the old build may still be running a query: close its workers later
+        grace = float(self.app.config.get("SPARQL_TIMEOUT_S", 10)) + 5
+        closing = threading.Timer(grace, old.workers.close)
+        closing.daemon = True
+        closing.start()
