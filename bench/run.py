@@ -36,7 +36,9 @@ from bench.measure import (
     repeat_ms,
     timed_ms,
 )
+from kg.dumps import snapshot_path
 from kg.errors import KgqaError
+from kg.store import open_build
 from kg.vocab import with_prefixes
 
 # The synthetic corpus's size in triples for c claims is about LINEAR * c + SQUARE * c**2: each
@@ -219,11 +221,7 @@ def measure_raw(
 ) -> tuple[dict[str, float], dict[str, int]]:
     """Each query on pyoxigraph directly (in memory or on disk, as the server holds the build),
     its results serialised as SPARQL JSON."""
-    if memory:
-        store = ox.Store()
-        store.bulk_load(path=str(build_dir / "dumps" / "kgqa.nq"), format=ox.RdfFormat.N_QUADS)
-    else:
-        store = ox.Store.read_only(str(build_dir / "oxigraph"))
+    store = open_build(build_dir, memory=memory).store
     times, rows = {}, {}
     for name, text in queries().items():
 
@@ -273,7 +271,7 @@ def _rdflib_child(build_dir: Path, opts: Options, out: Any) -> None:
 
         began = time.perf_counter()
         dataset = Dataset(default_union=True)
-        dataset.parse(str(build_dir / "dumps" / "kgqa.nq"), format="nquads")
+        dataset.parse(str(snapshot_path(build_dir)), format="nquads")
         load_s = time.perf_counter() - began
         times, rows = {}, {}
         for name, text in queries().items():

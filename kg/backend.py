@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.config import store_url
+from kg.config import is_endpoint_url, store_url
 from kg.errors import InputError
 from kg.store import EmbeddedStore, Store, open_store
 
 
 def check_url(url: str) -> str:
     """An http(s) URL, or InputError in one line."""
-    if not url.startswith(("http://", "https://")):
+    if not is_endpoint_url(url):
         raise InputError(f"KGQA_STORE must be an http(s) URL of a SPARQL endpoint, not {url!r}")
     return url
 

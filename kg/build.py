@@ -15,14 +15,14 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.anchor import QuoteAmbiguous, QuoteNotFound, anchor_quote
 from kg.claims import SourceSpec, find_claims_files, read_claims_file
-from kg.dumps import SNAPSHOT, write_all
+from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError
 from kg.infer import Disagreement, closure_graph, disagreement_triples, find_disagreements
 from kg.ontology import Ontology, load_ontology
 from kg.rdf import AnchoredClaim, Document, source_graph
 from kg.resources import ontology_path, shapes_path
 from kg.shacl import ValidationCache, Validator
-from kg.store import build_lock, staged_build, write_manifest
+from kg.store import build_lock, open_build, staged_build, write_manifest
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.vocab import source_graph as source_graph_iri
 
@@ -187,7 +187,7 @@ def _quads(checked: CheckedCorpus) -> Iterator[ox.Quad]:
 def _write_store(build_dir: Path, checked: CheckedCorpus, dumps: bool) -> int:
     """The N-Quads snapshot (dumps/kgqa.nq: the dump, and what servers load into memory), then
     the on-disk store bulk-loaded from it."""
-    snapshot = build_dir / "dumps" / SNAPSHOT
+    snapshot = snapshot_path(build_dir)
     snapshot.parent.mkdir()
     with snapshot.open("wb") as out:
         for path in (ontology_path(), shapes_path()):
@@ -254,8 +254,7 @@ def build(
 def _push(build_dir: Path, endpoint: str, build_id: str) -> None:
     from kg.remote import push_dataset  # only builds for an external store need it
 
-    store = ox.Store.read_only(str(build_dir / "oxigraph"))
-    push_dataset(endpoint, store, build_id=build_id)
+    push_dataset(endpoint, open_build(build_dir).store, build_id=build_id)
 
 
 def _manifest(

@@ -20,6 +20,11 @@ def store_url() -> str | None:
     return value or None
 
 
+def is_endpoint_url(value: str) -> bool:
+    """Whether a store location is an http(s) endpoint URL (else a build folder)."""
+    return value.startswith(("http://", "https://"))
+
+
 def corpus_dir() -> Path:
     """The corpus to build: KGQA_CORPUS, default the corpus shipped with the package."""
     value = os.environ.get("KGQA_CORPUS")

@@ -27,6 +27,11 @@ DUMPS: dict[str, tuple[ox.RdfFormat, str, str]] = {
 }
 
 
+def snapshot_path(build_dir: Path) -> Path:
+    """The build's N-Quads snapshot, written by every build."""
+    return build_dir / "dumps" / SNAPSHOT
+
+
 def dump_path(build_dir: Path, store: ox.Store, name: str) -> Path:
     """The path of the named dump of this build, writing it first if it is not there yet."""
     fmt = DUMPS[name][0]

@@ -19,7 +19,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kg.ontology import Ontology
-from kg.rdf import LABEL, XSD_BOOLEAN, A, AnchoredClaim, T, Triples, concept, node, text, typed
+from kg.rdf import LABEL, A, AnchoredClaim, T, Triples, boolean, concept, node, text
 from kg.vocab import CONCEPT, DISAGREEMENT
 
 INCOMPATIBLE_DIRECTIONS = frozenset(
@@ -157,7 +157,7 @@ def disagreement_triples(
     so no triple repeats)."""
     claim_nodes: dict[int, ox.NamedNode] = {}
     topics: dict[tuple[str, str | None], ox.Literal] = {}
-    within = {flag: typed(str(flag).lower(), XSD_BOOLEAN) for flag in (True, False)}
+    within = {flag: boolean(flag) for flag in (True, False)}
     for d in disagreements:
         subject = node(d.iri)
         key = (d.activity, d.goal)

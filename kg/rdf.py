@@ -37,6 +37,10 @@ def typed(value: object, datatype: ox.NamedNode) -> ox.Literal:
     return ox.Literal(str(value), datatype=datatype)
 
 
+def boolean(value: bool) -> ox.Literal:
+    return ox.Literal(str(value).lower(), datatype=XSD_BOOLEAN)
+
+
 A = node(RDF.type)
 LABEL = node(RDFS.label)
 XSD_INTEGER, XSD_NON_NEGATIVE = node(XSD.integer), node(XSD.nonNegativeInteger)
@@ -200,7 +204,7 @@ def _add_effects(out: Triples, claim: AnchoredClaim, subject: ox.NamedNode) -> N
         return
     for activity in spec.activities:
         for goal in spec.goals:
-            effect = ox.NamedNode(f"{EFFECT}{activity}/{spec.direction}/{goal}")
+            effect = node(effect_iri(activity, spec.direction, goal))
             out.add(subject, T.kgqa_asserts, effect)
             out.add(effect, A, T.kgqa_Effect)
             out.add(effect, T.kgqa_activity, concept(activity))
@@ -209,7 +213,7 @@ def _add_effects(out: Triples, claim: AnchoredClaim, subject: ox.NamedNode) -> N
 
 
 def _add_claim(out: Triples, claim: AnchoredClaim, source: ox.NamedNode) -> None:
-    spec, iri = claim.spec, f"{CLAIM}{claim.source_slug}/{claim.spec.id}"
+    spec, iri = claim.spec, str(claim.iri)
     subject = ox.NamedNode(iri)
     out.add(subject, A, T.kgqa_Claim)
     out.add(subject, A, CLAIM_CLASSES[spec.kind])
@@ -220,7 +224,7 @@ def _add_claim(out: Triples, claim: AnchoredClaim, source: ox.NamedNode) -> None
     out.add(subject, T.sdo_description, text(spec.summary))
     out.add(subject, LABEL, text(spec.summary))
     out.add(subject, T.kgqa_hedge, concept(spec.hedge))
-    out.add(subject, T.kgqa_sourceNeeded, typed(str(spec.source_needed).lower(), XSD_BOOLEAN))
+    out.add(subject, T.kgqa_sourceNeeded, boolean(spec.source_needed))
     for predicate, slugs in (
         (T.kgqa_activity, spec.activities),
         (T.kgqa_goal, spec.goals),

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from kg.dumps import snapshot_path
 from kg.errors import BuildError, QueryError, StoreError
 from kg.vocab import with_prefixes
 
@@ -119,7 +120,7 @@ def open_store(data_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
 def open_build(build_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
     """Open one build: its on-disk store read-only, or a copy in memory loaded from its N-Quads
     snapshot (memory=None decides by size)."""
-    snapshot = build_dir / "dumps" / "kgqa.nq"
+    snapshot = snapshot_path(build_dir)
     if memory is None:
         quads = int(read_manifest(build_dir).get("quads", 0))
         memory = quads <= memory_max_quads() and snapshot.is_file()

@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from kg.config import is_endpoint_url
 from kg.errors import KgqaError, QueryError
 from kg.serialize import execute
 
@@ -39,7 +40,7 @@ def _serve(location: str, memory: bool, conn: Connection) -> None:
     """A worker's loop: open the store (a build's folder, read-only or copied into memory, or a
     remote endpoint's URL), answer jobs until the pipe closes."""
 
-    if location.startswith(("http://", "https://")):
+    if is_endpoint_url(location):
         from kg.remote import RemoteStore
 
         remote = RemoteStore(location)

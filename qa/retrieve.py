@@ -11,16 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from kg.vocab import CONCEPT
 from qa.catalog import Catalog
 from qa.interpret import Interpretation
 from qa.query import QueryBuilder
 
 Claims = frozenset[str]
-KGQA = "https://w3id.org/kgqa/ontology#"
-IMPROVES, IMPAIRS = (
-    "https://w3id.org/kgqa/concept/improves",
-    "https://w3id.org/kgqa/concept/impairs",
-)
+IMPROVES, IMPAIRS = str(CONCEPT["improves"]), str(CONCEPT["impairs"])
 
 
 class ClaimIndex:

@@ -56,6 +56,7 @@ class Reloader:
         self.workers = workers
         self.checked = time.monotonic()
         self.loading: Path | None = None
+        self.failed: Path | None = None  # a build that would not open is not tried again
         self.lock = threading.Lock()
 
     def check(self) -> None:
@@ -68,7 +69,7 @@ class Reloader:
         if target is None or not isinstance(serving, EmbeddedStore):
             return
         with self.lock:
-            if target == serving.build_dir or target == self.loading:
+            if target in (serving.build_dir, self.loading, self.failed):
                 return
             self.loading = target
         threading.Thread(target=self._load, args=(target,), daemon=True).start()
@@ -76,10 +77,10 @@ class Reloader:
     def _load(self, target: Path) -> None:
         try:
             fresh = open_backend(open_build(target, memory=None), self.workers)
-        except Exception as exc:  # the old build keeps serving; the next check tries again
+        except Exception as exc:  # the old build keeps serving until a newer build appears
             self.app.logger.error("kgqa: cannot open the new build %s: %s", target, exc)
             with self.lock:
-                self.loading = None
+                self.loading, self.failed = None, target
             return
         old: Backend = self.app.extensions["kgqa"]
         self.app.extensions["kgqa"] = fresh
