@@ -38,6 +38,7 @@ from bench.measure import (
 )
 from kg.dumps import snapshot_path
 from kg.errors import KgqaError
+from kg.examples import examples
 from kg.store import open_build
 from kg.vocab import with_prefixes
 
@@ -47,7 +48,7 @@ from kg.vocab import with_prefixes
 # 87,384 triples and 23,000 claims -> 3,019,124 triples).
 LINEAR, SQUARE = 35.35, 0.00417
 CLAIMS_PER_SOURCE = 100
-WEB_EXAMPLES = ("01-disagreements", "02-claims-by-hedge", "05-claims-per-goal-and-stance")
+EXAMPLES = ("01-disagreements", "02-claims-by-hedge", "05-claims-per-goal-and-stance")
 SERVER_START_S = 600
 
 
@@ -78,10 +79,7 @@ def questions() -> list[str]:
 
 def queries() -> dict[str, str]:
     """The benchmark's SPARQL queries: three of the documented examples and the bench's own."""
-    found = {
-        name: files("web").joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
-        for name in WEB_EXAMPLES
-    }
+    found = {example.name: example.query for example in examples() if example.name in EXAMPLES}
     for path in sorted(files("bench").joinpath("queries").iterdir(), key=lambda p: p.name):
         if path.name.endswith(".rq"):
             found[path.name.removesuffix(".rq")] = path.read_text(encoding="utf-8")

@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
-
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from kg.dumps import DUMPS, dump_path
+from kg.examples import examples as examples
 from kg.store import EmbeddedStore, term_text
 from kg.vocab import BASE, PREFIXES
 from web.pages import store
 
 bp = Blueprint("data", __name__)
-
-
-@dataclass(frozen=True)
-class Example:
-    name: str
-    title: str
-    query: str
-
-
-@cache
-def examples() -> tuple[Example, ...]:
-    """The example queries shipped in web/queries; each file's first comment is its title."""
-    found = []
-    for path in sorted(files("web").joinpath("queries").iterdir(), key=lambda p: p.name):
-        if path.name.endswith(".rq"):
-            text = path.read_text(encoding="utf-8")
-            title = text.splitlines()[0].lstrip("# ").strip()
-            found.append(Example(name=path.name.removesuffix(".rq"), title=title, query=text))
-    return tuple(found)
 
 
 def void_turtle(base_url: str, triples: int, graphs: list[str]) -> str:

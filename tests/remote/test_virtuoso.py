@@ -34,7 +34,7 @@ QUESTIONS = [  # the benchmark's questions, as people phrase them, one out of sc
 ]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SELECTS = {
-    **{p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "web/queries").glob("*.rq"))},
+    **{p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "kg/queries").glob("*.rq"))},
     "stats.COUNTS": stats.COUNTS_QUERY,
     "stats.TRIPLES": stats.TRIPLES_QUERY,
     "stats.DISAGREEMENTS": stats.DISAGREEMENTS_QUERY,

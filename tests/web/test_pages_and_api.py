@@ -179,7 +179,7 @@ def test_data_page_dumps_void_and_examples(server: Server) -> None:
 
 
 def test_every_example_query_returns_rows(server: Server) -> None:
-    from web.data import examples
+    from kg.examples import examples
 
     assert len(examples()) >= 8
     for example in examples():
