@@ -1,4 +1,5 @@
-"""The wheel carries the ontology, the shapes and the corpus (not only an editable install)."""
+"""The wheel carries the ontology, the shapes, the corpus, the example queries and the `kgqa`
+script's top-level module (not only an editable install)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,14 @@ def test_wheel_ships_ontology_shapes_and_corpus(tmp_path: Path) -> None:
             assert archive.read(f"kg/corpus/{doc.name}") == doc.read_bytes()
         for claims in (ROOT / "kg" / "corpus").glob("*.claims.yaml"):
             assert f"kg/corpus/{claims.name}" in names
+        examples = sorted((ROOT / "kg" / "queries").glob("*.rq"))
+        assert len(examples) == 10
+        for query in examples:
+            assert archive.read(f"kg/queries/{query.name}") == query.read_bytes()
         entry_points = archive.read(
             next(n for n in names if n.endswith("entry_points.txt"))
         ).decode()
-    assert "kgqa = web.cli:main" in entry_points
+    assert "kgqa = kgqa_cli:main" in entry_points
+    assert "kgqa_cli.py" in names
     assert any(n.startswith("qa/") for n in names)
     assert any(n.startswith("web/") for n in names)

@@ -1,0 +1,60 @@
+"""The `kgqa` console script: the top layer, above kg, qa, web and bench.
+
+It assembles every package's subcommands into one click group and maps errors to exit statuses
+in one place; no package imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from bench.cli import COMMANDS as BENCH_COMMANDS
+from kg import __version__
+from kg.cli import COMMANDS as KG_COMMANDS
+from kg.errors import KgqaError
+from qa.cli import COMMANDS as QA_COMMANDS
+from web.cli import COMMANDS as WEB_COMMANDS
+
+EXIT_ERROR = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kgqa")
+def cli() -> None:
+    """kgqa: questions answered from what documents claim, every sentence cited."""
+
+
+for command in (*KG_COMMANDS, *QA_COMMANDS, *WEB_COMMANDS, *BENCH_COMMANDS):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; domain errors become one line on stderr and exit 2, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="kgqa", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("kgqa: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KgqaError as exc:
+        click.echo(f"kgqa: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # last resort: a bug must not print a traceback at a user
+        if os.environ.get("KGQA_TRACEBACK"):
+            raise
+        click.echo(
+            f"kgqa: internal error: {type(exc).__name__}: {exc} (set KGQA_TRACEBACK=1 for details)",
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
