@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from kg.backend import check_url, open_configured_store
 from kg.config import corpus_dir, data_dir, store_url
 from kg.errors import InputError
-from kg.results import FORMATS, render
+from kg.serialize import CLI_NAMES, by_name, render_table, serialize
 from kg.stats import collect_stats
-from kg.vocab import with_prefixes
 
 corpus_option = click.option(
     "--corpus",
@@ -103,7 +103,7 @@ def _read_query(query: str | None, query_file: Path | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(CLI_NAMES),
     default="table",
     show_default=True,
     help="Output format.",
@@ -120,8 +120,14 @@ def sparql_command(
     """
     text = _read_query(query, query_file)
     store = open_configured_store(data_dir or data_dir_default())
-    result = store.query(with_prefixes(text))
-    click.echo(render(result, fmt).rstrip("\n"))
+    result = store.query(text)
+    if fmt == "table":
+        click.echo(render_table(result).rstrip("\n"))
+        return
+    graphs = isinstance(result, ox.QueryTriples)
+    chosen = by_name(fmt, for_graphs=graphs)
+    body, _, _ = serialize(result, chosen, chosen)
+    click.echo(body.decode("utf-8").rstrip("\n"))
 
 
 @click.command("stats")

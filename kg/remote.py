@@ -22,8 +22,9 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, XSD
 
 from kg.errors import KgqaError, QueryError, StoreError
-from kg.store import QueryResult
-from kg.vocab import KGQA, META_GRAPH, with_prefixes
+from kg.sparql_text import check_nesting, names_dataset
+from kg.store import Bindings, Dataset, QueryResult, malformed, solutions
+from kg.vocab import BASE, GRAPH, KGQA, META_GRAPH, PREFIXES, with_prefixes
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for each request
 CHUNK_TRIPLES = 250  # per update request: the fastest measured on Virtuoso 7.2.5, which
@@ -37,14 +38,9 @@ META_QUERY = f"""SELECT ?build ?graph WHERE {{ GRAPH {META} {{
   {META} {BUILD_ID} ?build . OPTIONAL {{ {META} {HAS_PART} ?graph }} }} }}"""
 PARTS_QUERY = f"SELECT ?graph WHERE {{ GRAPH {META} {{ {META} {HAS_PART} ?graph }} }}"
 XSD_DECIMAL = str(XSD.decimal)
+NO_GRAPH = str(GRAPH["none"])  # names an empty dataset part: no build has a graph of this name
 # Virtuoso writes xsd:boolean values as 1 and 0 in JSON results, and blank nodes as nodeID://b1.
 BOOLEAN_LEXICAL = {"1": "true", "0": "false"}
-# A dataset clause of the query's own (FROM / FROM NAMED) outside strings, IRIs and comments.
-DATASET_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|\b(FROM)\b',
-    re.IGNORECASE,
-)
 
 
 class RemoteStore:
@@ -64,18 +60,27 @@ class RemoteStore:
     def build_id(self) -> str:
         return self._build_id
 
-    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
-        """Run a SPARQL query; the default graph is the union of the build's graphs unless told
-        otherwise (then it is empty, as in the embedded store, whose graphs are all named)."""
-        form = self._form(sparql, union_default_graph)
-        dataset: list[tuple[str, str]] = []
-        if not _has_dataset_clause(sparql):  # the protocol's graphs would override the query's
-            named = [("named-graph-uri", g) for g in self.graphs]
-            dataset = [("default-graph-uri", g) for g in self.graphs] if union_default_graph else []
-            dataset += named
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query (see kg.store.Store). Parsed here first, as the embedded store
+        parses it, so errors are the same and name the user's own line; then sent with the base
+        IRI and the prefixes it uses declared, and the bound values as a VALUES clause of terms
+        (never text from the caller)."""
+        form = self._form(sparql, union_default_graph, bindings)
         accept = TRIPLES_ACCEPT if form is ox.QueryTriples else RESULTS_JSON
+        text = _with_base(with_prefixes(sparql)) + _values(bindings)
         content_type, body = _post(
-            self.endpoint, [("query", sparql), *dataset], accept, self.timeout, QueryError
+            self.endpoint,
+            [("query", text), *self._dataset(sparql, union_default_graph, dataset)],
+            accept,
+            self.timeout,
+            QueryError,
         )
         try:
             if form is ox.QueryTriples:
@@ -86,21 +91,59 @@ class RemoteStore:
                 f"{self.endpoint}: unreadable answer ({content_type}): {_one_line(str(exc))}"
             ) from exc
 
-    def select(self, query: str) -> list[ox.QuerySolution]:
-        """The rows of a SELECT query, the project's prefixes added; [] for another query form."""
-        result = self.query(with_prefixes(query))
-        return list(result) if isinstance(result, ox.QuerySolutions) else []
+    def select(self, query: str, bindings: Bindings | None = None) -> list[ox.QuerySolution]:
+        """The rows of a SELECT query; [] for another query form."""
+        return solutions(self.query(query, bindings=bindings))
 
-    def _form(self, sparql: str, union_default_graph: bool) -> type:
+    def _dataset(
+        self, sparql: str, union_default_graph: bool, dataset: Dataset | None
+    ) -> list[tuple[str, str]]:
+        """The protocol's graph parameters: the request's dataset, kept to the build's graphs
+        (a graph outside it is empty, as in the embedded store); else the build's graphs, the
+        union as default graph, unless the query names its own dataset (FROM)."""
+        if dataset is not None:
+            default = [g for g in dataset.default if g in self.graphs] or [NO_GRAPH]
+            named = [g for g in dataset.named if g in self.graphs] or [NO_GRAPH]
+            return [("default-graph-uri", g) for g in default] + [
+                ("named-graph-uri", g) for g in named
+            ]
+        if names_dataset(sparql):
+            return []
+        found = [("default-graph-uri", g) for g in self.graphs] if union_default_graph else []
+        return found + [("named-graph-uri", g) for g in self.graphs]
+
+    def _form(self, sparql: str, union_default_graph: bool, bindings: Bindings | None) -> type:
         """The result class of the query, found by parsing it as the embedded store does: the
         same QueryError for a malformed query, and an update is refused, never sent."""
+        check_nesting(sparql)
         try:
-            result = self._syntax.query(sparql, use_default_graph_as_union=union_default_graph)
+            result = self._syntax.query(
+                sparql,
+                base_iri=BASE,
+                prefixes=PREFIXES,
+                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
+                use_default_graph_as_union=union_default_graph,
+            )
         except SyntaxError as exc:
-            raise QueryError(f"malformed query: {_one_line(str(exc))}") from exc
-        except OSError as exc:  # e.g. SERVICE, which the empty store cannot even plan
+            raise malformed(sparql, exc) from exc
+        except (OSError, RuntimeError) as exc:  # e.g. SERVICE, which the empty store cannot plan
             raise QueryError(f"cannot run this query: {_one_line(str(exc))}") from exc
         return type(result)
+
+
+def _with_base(query: str) -> str:
+    """The query with the project's base IRI declared first (a BASE of its own comes later in
+    the text and wins)."""
+    return f"BASE <{BASE}>\n{query}"
+
+
+def _values(bindings: Bindings | None) -> str:
+    """A trailing VALUES clause binding each variable to its IRI (terms in N-Triples form)."""
+    if not bindings:
+        return ""
+    names = " ".join(f"?{ox.Variable(name).value}" for name in bindings)
+    terms = " ".join(str(iri) for iri in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
 
 
 def read_build(
@@ -332,10 +375,6 @@ def _triples(body: bytes, content_type: str) -> ox.QueryTriples:
     result = graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)
     return result
-
-
-def _has_dataset_clause(sparql: str) -> bool:
-    return any(m.group(1) for m in DATASET_TOKENS.finditer(sparql))
 
 
 def _one_line(text: str) -> str:

@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,9 +31,11 @@ import pyoxigraph as ox
 
 from kg.dumps import snapshot_path
 from kg.errors import BuildError, QueryError, StoreError
-from kg.vocab import with_prefixes
+from kg.sparql_text import check_nesting, readable_syntax_error
+from kg.vocab import BASE, PREFIXES
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Bindings = Mapping[str, ox.NamedNode]  # variable name -> the IRI bound to it
 KEEP_BUILDS = 2  # the current build and the one before it, for readers still holding it open
 
 
@@ -60,15 +62,46 @@ def read_manifest(build_dir: Path) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a request names (the protocol's default-graph-uri and named-graph-uri):
+    the default graph is the merge of `default`, and only `named` answer GRAPH; a graph the
+    store does not hold is empty."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
 class Store(Protocol):
-    """What the engine, the catalogue and the web read from: the embedded store or a remote one."""
+    """What the engine, the catalogue and the web read from: the embedded store or a remote one.
+
+    Every query is parsed with the project's prefixes predeclared and relative IRIs resolved
+    against BASE; values are bound by variable (`bindings`), never pasted into the text. The
+    default graph is the union of all graphs unless a `dataset` is given."""
 
     @property
     def build_id(self) -> str: ...
 
-    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult: ...
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+    ) -> QueryResult: ...
 
-    def select(self, query: str) -> list[ox.QuerySolution]: ...
+    def select(self, query: str, bindings: Bindings | None = None) -> list[ox.QuerySolution]: ...
+
+
+def malformed(query: str, error: SyntaxError) -> QueryError:
+    """The QueryError for a query the parser refused, its position in the query as written."""
+    return QueryError(f"malformed query: {readable_syntax_error(query, str(error))}")
+
+
+def solutions(result: QueryResult) -> list[ox.QuerySolution]:
+    """The rows of a SELECT result; [] for another query form."""
+    return list(result) if isinstance(result, ox.QuerySolutions) else []
 
 
 @dataclass
@@ -84,19 +117,40 @@ class EmbeddedStore:
     def build_id(self) -> str:
         return self.build_dir.name
 
-    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
-        """Run a SPARQL query; the default graph is the union of all graphs unless told otherwise."""
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query (see Store)."""
+        check_nesting(sparql)
+        graphs: dict[str, Any] = {"use_default_graph_as_union": union_default_graph}
+        if dataset is not None:
+            graphs = {
+                "default_graph": [ox.NamedNode(g) for g in dataset.default],
+                "named_graphs": [ox.NamedNode(g) for g in dataset.named],
+            }
         try:
-            return self.store.query(sparql, use_default_graph_as_union=union_default_graph)
+            return self.store.query(
+                sparql,
+                base_iri=BASE,
+                prefixes=PREFIXES,
+                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
+                **graphs,
+            )
         except SyntaxError as exc:
-            raise QueryError(f"malformed query: {_one_line(str(exc))}") from exc
+            raise malformed(sparql, exc) from exc
+        except RuntimeError as exc:  # e.g. a binding for a variable the SELECT does not project
+            raise QueryError(f"cannot run this query: {_one_line(str(exc))}") from exc
         except OSError as exc:
             raise StoreError(f"cannot read the store: {_one_line(str(exc))}") from exc
 
-    def select(self, query: str) -> list[ox.QuerySolution]:
-        """The rows of a SELECT query, the project's prefixes added; [] for another query form."""
-        result = self.query(with_prefixes(query))
-        return list(result) if isinstance(result, ox.QuerySolutions) else []
+    def select(self, query: str, bindings: Bindings | None = None) -> list[ox.QuerySolution]:
+        """The rows of a SELECT query; [] for another query form."""
+        return solutions(self.query(query, bindings=bindings))
 
 
 def term_text(term: object) -> str | None:

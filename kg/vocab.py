@@ -120,6 +120,14 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def compact_iri(iri: str) -> str:
+    """The IRI as a prefixed name (kc:running) when a project prefix covers it, else unchanged."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri != ns:
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
 PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w-]*):", re.IGNORECASE)
 
 

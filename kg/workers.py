@@ -11,16 +11,20 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import time
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.config import is_endpoint_url
 from kg.errors import KgqaError, QueryError
-from kg.serialize import execute
+from kg.serialize import Cut, by_media_type, serialize
+from kg.store import Dataset, Store, solutions
 
-MALFORMED = "malformed query: "
 GRACE_S = 1.0  # the worker cuts a streaming result itself at the limit; this is for the rest
+RESULTS_JSON = "application/sparql-results+json"
 
 
 class QueryTimeout(KgqaError):
@@ -31,48 +35,60 @@ class WorkersBusy(KgqaError):
     """Every worker stayed busy for as long as a query may run."""
 
 
-Job = tuple[
-    str, str, str, int, float
-]  # query, SELECT media type, graph media type, row cap, seconds
+@dataclass(frozen=True)
+class QueryJob:
+    """One query for a worker: its text, the media types to answer in (for SELECT/ASK and for
+    CONSTRUCT/DESCRIBE), the row cap and time limit, IRIs bound to variables, the dataset."""
+
+    query: str
+    select: str
+    graph: str
+    limit: int
+    seconds: float
+    bindings: tuple[tuple[str, str], ...] = ()
+    dataset: Dataset | None = None
 
 
-def _serve(location: str, memory: bool, conn: Connection) -> None:
-    """A worker's loop: open the store (a build's folder, read-only or copied into memory, or a
-    remote endpoint's URL), answer jobs until the pipe closes."""
-
+def _open(location: str, memory: bool) -> Store:
+    """The store at a location: a build's folder (read-only, or copied into memory) or a
+    remote endpoint's URL."""
     if is_endpoint_url(location):
         from kg.remote import RemoteStore
 
-        remote = RemoteStore(location)
+        return RemoteStore(location)
+    from kg.store import open_build
 
-        def run(query: str) -> object:
-            try:
-                return remote.query(query)
-            except QueryError as exc:  # a malformed query: the same reply as the embedded store's
-                if str(exc).startswith(MALFORMED):
-                    raise SyntaxError(str(exc).removeprefix(MALFORMED)) from exc
-                raise
+    return open_build(Path(location), memory=memory)
 
-    else:
-        from kg.store import open_build
 
-        store = open_build(Path(location), memory=memory).store
+def answer(store: Store, job: QueryJob) -> tuple[bytes, str, Cut]:
+    """Run a job on a store: (body, media type, cut)."""
+    result = store.query(
+        job.query,
+        bindings={name: ox.NamedNode(iri) for name, iri in job.bindings},
+        dataset=job.dataset,
+    )
+    body, used, cut = serialize(
+        result, by_media_type(job.select), by_media_type(job.graph), job.limit, job.seconds
+    )
+    return body, used.media_type, cut
 
-        def run(query: str) -> object:
-            return store.query(query, use_default_graph_as_union=True)
 
+def _serve(location: str, memory: bool, conn: Connection) -> None:
+    """A worker's loop: open the store, then answer jobs until the pipe closes."""
+    store = _open(location, memory)
     conn.send(("ready",))  # opening a large build takes a while: the time limit starts after it
     while True:
         try:
-            job: Job = conn.recv()
+            job: QueryJob = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", *execute(run, *job)))
-        except SyntaxError as exc:
-            conn.send(("syntax", " ".join(str(exc).split())))
-        except Exception as exc:  # reported to the caller, who raises it as a query error
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("ok", *answer(store, job)))
+        except KgqaError as exc:  # raised again in the caller, same class and message
+            conn.send(("error", exc))
+        except Exception as exc:
+            conn.send(("error", QueryError(f"the query failed: {type(exc).__name__}: {exc}")))
 
 
 class QueryWorkers:
@@ -97,9 +113,10 @@ class QueryWorkers:
         child.close()
         return process, parent
 
-    def run(self, job: Job) -> tuple[bytes, str, str | None]:
-        """(body, media type, cut) for a job; QueryTimeout when it runs past its limit."""
-        seconds = job[4]
+    def run(self, job: QueryJob) -> tuple[bytes, str, Cut]:
+        """(body, media type, cut) for a job; QueryTimeout when it runs past its limit, the
+        store's own error (QueryError for a malformed query ...) when it fails."""
+        seconds = job.seconds
         worker = self._take(seconds)
         process, conn = worker
         try:
@@ -118,13 +135,19 @@ class QueryWorkers:
                 )
         else:
             self.idle.put(worker)
-        if reply[0] == "syntax":
-            raise QueryError(f"malformed query: {reply[1]}")
         if reply[0] == "stopped":
             raise WorkersBusy("the query worker stopped; try again")
         if reply[0] == "error":
-            raise QueryError(f"the query failed: {reply[1]}")
+            raise reply[1]
         return reply[1], reply[2], reply[3]
+
+    def select(
+        self, query: str, limit: int, seconds: float, bindings: dict[str, str] | None = None
+    ) -> tuple[list[ox.QuerySolution], Cut]:
+        """The rows of a SELECT query run by a worker, with their cut."""
+        job = QueryJob(query, RESULTS_JSON, RESULTS_JSON, limit, seconds, _pairs(bindings))
+        body, _, cut = self.run(job)
+        return solutions(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)), cut
 
     def _take(self, seconds: float) -> tuple[BaseProcess, Connection]:
         """An idle worker that has opened its store, waiting up to `seconds` for one; a worker
@@ -179,3 +202,7 @@ class QueryWorkers:
             conn.close()
             process.kill()
             process.join(5)
+
+
+def _pairs(bindings: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((bindings or {}).items()))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from kg.dumps import DUMPS, dump_path
 from kg.examples import examples as examples
 from kg.store import EmbeddedStore, term_text
 from kg.vocab import BASE, PREFIXES
+from web.backend import backend
 from web.pages import store
 
 bp = Blueprint("data", __name__)
@@ -48,12 +48,18 @@ def dump(name: str) -> Response:
     return send_file(path, mimetype=DUMPS[name][1], as_attachment=False, download_name=name)
 
 
+VOID_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+VOID_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+VOID_ROWS = 10_000  # named graphs listed at most
+
+
 @bp.get("/void.ttl")
 def void() -> Response:
-    counts = store().query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    named = store().query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    if not isinstance(counts, ox.QuerySolutions) or not isinstance(named, ox.QuerySolutions):
-        abort(500)
-    triples = int(term_text(next(iter(counts))["n"]) or 0)
+    """The VoID description; its two queries run in the query workers (capped and timed)."""
+    workers = backend().workers
+    seconds = float(current_app.config["SPARQL_TIMEOUT_S"])
+    counts, _ = workers.select(VOID_COUNT, 1, seconds)
+    named, _ = workers.select(VOID_GRAPHS, VOID_ROWS, seconds)
+    triples = int(term_text(counts[0]["n"]) or 0) if counts else 0
     graphs = sorted(term_text(row["g"]) or "" for row in named)
     return Response(void_turtle(request.host_url, triples, graphs), mimetype="text/turtle")

@@ -11,32 +11,27 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from kg.store import term_text
-from kg.vocab import BASE, PREFIXES
+from kg.dumps import graph_dump_path
+from kg.serialize import GRAPH_TYPES
+from kg.store import EmbeddedStore, term_text
+from kg.vocab import BASE, compact_iri
+from kg.workers import QueryJob, QueryWorkers
 from web.api import engine
+from web.backend import backend
 from web.pages import source_page, store
 
 bp = Blueprint("ld", __name__)
 
-RDF_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-DESCRIBE = """CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE {
-  VALUES ?iri { #IRI }
-  { ?iri ?p ?o } UNION { ?s ?q ?iri }
-}"""
-WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH #GRAPH { ?s ?p ?o } }"
+# ?iri is bound by the query workers to an IRI parsed from the URL: no request text in a query.
+DESCRIBE = """CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"""
+WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?iri { ?s ?p ?o } }"
 GRAPH_OF = {BASE + "ontology": BASE + "graph/ontology"}
-PROPERTIES = "SELECT ?p ?o WHERE { VALUES ?iri { #IRI } ?iri ?p ?o } ORDER BY ?p ?o"
+PROPERTIES = "SELECT ?iri ?p ?o WHERE { ?iri ?p ?o } ORDER BY ?p ?o"
 CONCEPT_CLAIMS = """
-SELECT DISTINCT ?claim ?slug ?summary ?quote ?role WHERE {
-  VALUES ?concept { #IRI }
-  ?c skos:broaderTransitive* ?concept .
+SELECT DISTINCT ?iri ?claim ?slug ?summary ?quote ?role WHERE {
+  ?c skos:broaderTransitive* ?iri .
   { ?claim kgqa:activity ?c . BIND("activity" AS ?role) } UNION { ?claim kgqa:goal ?c . BIND("goal" AS ?role) }
   UNION { ?claim kgqa:caveat ?c . BIND("caveat" AS ?role) } UNION { ?claim kgqa:insteadOf ?c . BIND("alternative to" AS ?role) }
   ?claim schema:appearance/kgqa:slug ?slug ; schema:description ?summary ;
@@ -44,13 +39,7 @@ SELECT DISTINCT ?claim ?slug ?summary ?quote ?role WHERE {
 } ORDER BY ?slug ?claim"""
 FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 KINDS = ("concept", "claim", "source", "authority", "effect", "disagreement", "graph", "ontology")
-
-
-def compact(value: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if value.startswith(ns) and value != ns:
-            return f"{prefix}:{value[len(ns) :]}"
-    return value
+PAGE_ROWS = 2_000  # rows a page lists at most (a concept with more claims says so)
 
 
 def local_path(iri: str) -> str | None:
@@ -60,46 +49,88 @@ def local_path(iri: str) -> str | None:
     return "/" + iri[len(BASE) :].replace("#", "%23")
 
 
-def _rdf(iri: str, mime: str) -> Response:
-    """The triples about iri; for the ontology and a named graph, the whole graph."""
-    graph = GRAPH_OF.get(iri, iri if iri.startswith(BASE + "graph/") else None)
-    query = (
-        WHOLE_GRAPH.replace("#GRAPH", f"<{graph}>")
-        if graph
-        else DESCRIBE.replace("#IRI", f"<{iri}>")
+def _iri(kind: str, rest: str) -> str:
+    """The graph's IRI for a path of this site; 404 when the path makes no IRI."""
+    try:
+        return ox.NamedNode(BASE + kind + ("/" + rest if rest else "")).value
+    except ValueError:
+        abort(404, description="no such resource: the path is not a valid IRI")
+
+
+def _workers() -> QueryWorkers:
+    return backend().workers
+
+
+def _limits() -> tuple[int, float]:
+    return int(current_app.config["SPARQL_ROW_LIMIT"]), float(
+        current_app.config["SPARQL_TIMEOUT_S"]
     )
-    result = store().query(query)
-    triples = list(result) if isinstance(result, ox.QueryTriples) else []
-    if not triples:
+
+
+def _rdf(iri: str, mime: str) -> Response:
+    """The triples about iri; for the ontology and a named graph, the whole graph, sent from a
+    dump file on disk (the embedded store) or capped like any query (an external store)."""
+    graph = GRAPH_OF.get(iri, iri if iri.startswith(BASE + "graph/") else None)
+    found = store()
+    syntax = GRAPH_TYPES[mime].rdf
+    if graph and isinstance(found, EmbeddedStore) and syntax is not None:
+        path = graph_dump_path(found.build_dir, found.store, graph, syntax)
+        if path is None:
+            abort(404, description=f"nothing is known about <{iri}>")
+        return send_file(path, mimetype=mime)
+    limit, seconds = _limits()
+    job = QueryJob(
+        WHOLE_GRAPH if graph else DESCRIBE,
+        "application/sparql-results+json",
+        mime,
+        limit,
+        seconds,
+        bindings=(("iri", graph or iri),),
+    )
+    body, used, cut = _workers().run(job)
+    if not body.strip() or not any(ox.parse(body, format=syntax)):
         abort(404, description=f"nothing is known about <{iri}>")
-    data = ox.serialize(triples, format=RDF_TYPES[mime], prefixes=PREFIXES) or b""
-    return Response(data, mimetype=mime)
+    response = Response(body, mimetype=used)
+    if cut:
+        response.headers["X-KGQA-Truncated"] = cut
+    return response
+
+
+def _rows(query: str, iri: str) -> tuple[list[ox.QuerySolution], bool]:
+    """The rows of a page's query about iri, run by a query worker (capped, timed), and whether
+    they were cut."""
+    _, seconds = _limits()
+    rows, cut = _workers().select(query, PAGE_ROWS, seconds, {"iri": iri})
+    return rows, cut is not None
 
 
 @bp.get("/<any(" + ", ".join(KINDS) + "):kind>/<path:rest>")
 @bp.get("/<any(ontology):kind>")
 def resource(kind: str, rest: str = "") -> Response | str:
-    iri = BASE + kind + ("/" + rest if rest else "")
+    iri = _iri(kind, rest)
     mime = FORMATS.get(request.args.get("format", "")) or request.accept_mimetypes.best_match(
-        ["text/html", *RDF_TYPES]
+        ["text/html", *GRAPH_TYPES]
     )
-    if mime in RDF_TYPES:
+    if mime in GRAPH_TYPES:
         return _rdf(iri, mime)
     if kind == "source" and "/" not in rest:
         return source_page(rest)
+    found, cut = _rows(PROPERTIES, iri)
     properties = [
         (
-            compact(term_text(r["p"]) or ""),
+            compact_iri(term_text(r["p"]) or ""),
             term_text(r["o"]) or "",
             local_path(term_text(r["o"]) or ""),
         )
-        for r in store().select(PROPERTIES.replace("#IRI", f"<{iri}>"))
+        for r in found
     ]
     if not properties:
         abort(404, description=f"nothing is known about <{iri}>")
     claims: dict[str, list[dict[str, str]]] = defaultdict(list)
     if kind == "concept":
-        for r in store().select(CONCEPT_CLAIMS.replace("#IRI", f"<{iri}>")):
+        rows, claims_cut = _rows(CONCEPT_CLAIMS, iri)
+        cut = cut or claims_cut
+        for r in rows:
             claims[term_text(r["slug"]) or ""].append(
                 {
                     "iri": term_text(r["claim"]) or "",
@@ -117,4 +148,5 @@ def resource(kind: str, rest: str = "") -> Response | str:
         properties=properties,
         claims=dict(claims),
         titles=titles,
+        cut=PAGE_ROWS if cut else None,
     )

@@ -7,15 +7,15 @@ import time
 
 import pytest
 
-from kg.workers import QueryTimeout, QueryWorkers, WorkersBusy
+from kg.workers import QueryJob, QueryTimeout, QueryWorkers, WorkersBusy
 from tests.conftest import Built
 
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/kgqa/ontology#Claim> }"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def job(query: str, seconds: float) -> tuple[str, str, str, int, float]:
-    return (query, "application/sparql-results+json", "text/turtle", 100, seconds)
+def job(query: str, seconds: float) -> QueryJob:
+    return QueryJob(query, "application/sparql-results+json", "text/turtle", 100, seconds)
 
 
 def test_an_opening_worker_is_busy_not_timed_out_then_answers(built: Built) -> None:
