@@ -99,6 +99,37 @@ def test_the_sparql_editor_runs_an_example_query_and_shows_rows(page: Page, serv
     shot(page, "sparql")
 
 
+def test_the_editor_knows_the_predeclared_prefixes(page: Page, server: Server) -> None:
+    page.goto(server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate(
+        "document.querySelector('.yasqe .CodeMirror').CodeMirror"
+        ".setValue('SELECT ?s WHERE { ?s a kgqa:Source ; dcterms:title ?t }')"
+    )
+    page.wait_for_timeout(500)  # the checker runs after a pause in typing
+    assert page.locator(".yasqe .CodeMirror-lint-marker-error").count() == 0
+    assert page.locator(".yasqe_queryButton.query_invalid").count() == 0
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table tbody tr")
+    assert page.locator(".yasr table tbody tr").count() == 2
+
+
+def test_the_editor_shows_a_parser_error_readably(page: Page, server: Server) -> None:
+    page.goto(server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate(
+        "document.querySelector('.yasqe .CodeMirror').CodeMirror"
+        ".setValue('SELECT ?s WHERE { ?s a kgqa:Source . FILTER(?s = ) }')"
+    )
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr .endpoint-error")
+    text = page.locator(".yasr .endpoint-error").inner_text()
+    assert text.startswith("Error 400: malformed query: line 1, column 53: expected one of")
+    assert '{"' not in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200
+    shot(page, "sparql-error")
+
+
 def test_the_sparql_editor_without_javascript(browser: Browser, server: Server) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -6,6 +6,9 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   var initial = holder.getAttribute("data-query") || "";
+  if (window.Yasgui.Yasr && window.Yasgui.Yasr.defaults) {
+    window.Yasgui.Yasr.defaults.errorRenderers = [renderEndpointError];
+  }
   var yasgui = new window.Yasgui(holder, {
     requestConfig: { endpoint: window.location.origin + holder.getAttribute("data-endpoint"), method: "POST" },
     copyEndpointOnNewTab: false,
@@ -13,6 +16,7 @@ document.addEventListener("DOMContentLoaded", function () {
     showSnippetsBar: false,
   });
   var tab = yasgui.getTab();
+  declarePrefixes(tab.getYasqe(), JSON.parse(holder.getAttribute("data-prefixes") || "{}"));
   if (initial) {
     tab.setQuery(initial);
   }
@@ -25,3 +29,39 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   document.body.classList.add("has-yasgui");
 });
+
+// The endpoint answers an error as {"ok": false, "error": "...", "status": 400}: show the message.
+function renderEndpointError(error) {
+  var reply;
+  try {
+    reply = JSON.parse(error.text || "");
+  } catch (ignored) {
+    return undefined;
+  }
+  if (!reply || !reply.error) {
+    return undefined;
+  }
+  var box = document.createElement("p");
+  box.className = "endpoint-error";
+  box.setAttribute("role", "alert");
+  box.textContent = "Error " + (reply.status || error.status) + ": " + reply.error;
+  return box;
+}
+
+// The endpoint predeclares the project's prefixes; tell YASQE's checker, whose parse state starts
+// with none declared, so a query using them is not marked invalid.
+function declarePrefixes(yasqe, prefixes) {
+  if (!yasqe || !yasqe.getMode) {
+    return;
+  }
+  var mode = yasqe.getMode();
+  var startState = mode.startState;
+  mode.startState = function () {
+    var state = startState.apply(this, arguments);
+    Object.keys(prefixes).forEach(function (name) {
+      state.prefixes[name] = prefixes[name];
+    });
+    return state;
+  };
+  yasqe.setValue(yasqe.getValue());
+}
