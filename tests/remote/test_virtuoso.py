@@ -20,8 +20,8 @@ from bench.run import Server as BenchServer
 from kg import stats
 from kg.errors import QueryError, StoreError
 from kg.remote import RemoteStore, push_dataset
-from kg.store import EmbeddedStore
-from kg.vocab import META_GRAPH, ONTOLOGY_GRAPH, with_prefixes
+from kg.store import Dataset, EmbeddedStore
+from kg.vocab import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, with_prefixes
 from qa import catalog, engine
 from qa.engine import Engine
 from tests.conftest import run_kgqa
@@ -325,6 +325,55 @@ def test_push_drops_the_previous_build_s_other_graphs_unless_told(scratch: str) 
     assert remote.graphs == (second,)
     gone = remote.query(f"SELECT * WHERE {{ GRAPH <{first}> {{ ?s ?p ?o }} }}")
     assert list(cast(ox.QuerySolutions, gone)) == []
+
+
+BOUND = "SELECT ?iri ?p ?o WHERE { ?iri ?p ?o }"
+IN_DATASET = "SELECT ?s ?g WHERE { { ?s a kgqa:Source } UNION { GRAPH ?g { ?s a kgqa:Source } } }"
+
+
+def test_bound_iris_give_the_same_rows(remote: RemoteStore, store: EmbeddedStore) -> None:
+    for iri in ("https://w3id.org/kgqa/concept/running", "https://w3id.org/kgqa/source/000"):
+        bindings = {"iri": ox.NamedNode(iri)}
+        found = rows(remote.query(BOUND, bindings=bindings))
+        assert found == rows(store.query(BOUND, bindings=bindings)) and found
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    [
+        Dataset(default=(f"{GRAPH}source/000",)),
+        Dataset(named=(f"{GRAPH}source/001",)),
+        Dataset(default=(f"{GRAPH}source/000",), named=(f"{GRAPH}source/001", f"{GRAPH}nothing")),
+        Dataset(default=("http://www.openlinksw.com/schemas/virtrdf#",)),  # outside the build
+    ],
+)
+def test_the_protocol_dataset_gives_the_same_rows(
+    dataset: Dataset, remote: RemoteStore, store: EmbeddedStore
+) -> None:
+    assert rows(remote.query(IN_DATASET, dataset=dataset)) == rows(
+        store.query(IN_DATASET, dataset=dataset)
+    )
+
+
+def test_relative_iris_and_error_positions_as_on_the_embedded_store(
+    remote: RemoteStore, store: EmbeddedStore
+) -> None:
+    relative = "SELECT ?p WHERE { <concept/running> ?p ?o } LIMIT 1"
+    assert rows(remote.query(relative)) == rows(store.query(relative)) and rows(
+        store.query(relative)
+    )
+    messages = []
+    for target in (remote, store):
+        with pytest.raises(QueryError) as caught:
+            target.query("SELECT * WHERE { ?s ?p foo:o }")
+        messages.append(str(caught.value))
+    assert (
+        messages[0]
+        == messages[1]
+        == (
+            "malformed query: line 1, column 24: the prefix foo: is not declared (add PREFIX foo: <...>)"
+        )
+    )
 
 
 @pytest.mark.xfail(
