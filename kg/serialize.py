@@ -107,18 +107,6 @@ def serialize(
     return _SOLUTIONS[select.name](names, rows).encode(), select, cut
 
 
-def execute(
-    run: Callable[[str], object],
-    query: str,
-    select: Format,
-    graph: Format,
-    limit: int | None,
-    seconds: float | None,
-) -> tuple[bytes, Format, Cut]:
-    """Run a query and serialise its result (see serialize)."""
-    return serialize(run(query), select, graph, limit, seconds)
-
-
 def compact(term: object) -> str:
     """A term as a person reads it: prefixed names for IRIs, the lexical form for literals."""
     if isinstance(term, ox.NamedNode):
