@@ -1,4 +1,5 @@
-"""`kgqa bench`: the figures of one benchmark run, as a table or one JSON object."""
+"""`kgqa bench`: the figures of one benchmark run (a synthetic corpus, or with --bundled the
+bundled one), as a table or one JSON object. Argument parsing and the table only."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ QUICK_TRIPLES = 20_000
 @click.option("--triples", type=click.IntRange(1_000), default=100_000, show_default=True,
               help="Size of the synthetic corpus to build, in triples (about).")  # fmt: skip
 @click.option(
-    "--quick", is_flag=True, help=f"About {QUICK_TRIPLES:,} triples, short runs: < 1 min."
+    "--quick",
+    is_flag=True,
+    help=f"About {QUICK_TRIPLES:,} triples, short runs: < 1 min (--bundled: 3 rounds, 2 cold runs).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--work-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -27,6 +30,13 @@ QUICK_TRIPLES = 20_000
 @click.option("--no-rdflib", is_flag=True, help="Skip the rdflib comparison.")
 @click.option("--no-shacl", is_flag=True,
               help="Build without SHACL (for sizes where validation takes hours); reported.")  # fmt: skip
+@click.option("--bundled", is_flag=True,
+              help="Instead: ask latency on the bundled corpus, warm per question (20 rounds) and "
+              "cold start of `kgqa ask` as a new process (median of 5).")  # fmt: skip
+@click.option("--questions", "questions_file", default=None,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="With --bundled: a JSON Lines file of questions (a `question` or `q` field); "
+              "default: bench/questions.txt.")  # fmt: skip
 def bench_command(
     triples: int,
     quick: bool,
@@ -36,9 +46,17 @@ def bench_command(
     load_seconds: int,
     no_rdflib: bool,
     no_shacl: bool,
+    bundled: bool,
+    questions_file: Path | None,
 ) -> None:
     """Build, ask and query a synthetic corpus of about --triples triples; compare with rdflib
-    and raw pyoxigraph on the same queries; load the web server with wrk."""
+    and raw pyoxigraph on the same queries; load the web server with wrk. With --bundled: ask
+    latency on the bundled corpus."""
+    if questions_file and not bundled:
+        raise click.UsageError("--questions is for --bundled")
+    if bundled:
+        bench_bundled(work_dir, questions_file, quick, as_json)
+        return
     from bench.run import Options, run
 
     with tempfile.TemporaryDirectory(prefix="kgqa-bench-") as tmp:
@@ -54,6 +72,23 @@ def bench_command(
             rdflib_runs=2 if quick else 3,
         )
         figures = run(opts)
+    click.echo(json.dumps(figures, indent=2) if as_json else table(figures))
+
+
+def bench_bundled(
+    work_dir: Path | None, questions_file: Path | None, quick: bool, as_json: bool
+) -> None:
+    from bench.bundled import BundledOptions, run_bundled, table
+
+    with tempfile.TemporaryDirectory(prefix="kgqa-bench-") as tmp:
+        figures = run_bundled(
+            BundledOptions(
+                work_dir=work_dir or Path(tmp),
+                questions=questions_file,
+                rounds=3 if quick else 20,
+                cold_runs=2 if quick else 5,
+            )
+        )
     click.echo(json.dumps(figures, indent=2) if as_json else table(figures))
 
 

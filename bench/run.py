@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from bench.ask import questions, warm_ask_ms
 from bench.load import run_wrk
 from bench.measure import (
     children_peak_rss_mb,
@@ -70,11 +71,6 @@ def corpus_shape(triples: int) -> tuple[int, int]:
     claims = max(40, round((math.sqrt(LINEAR**2 + 4 * SQUARE * triples) - LINEAR) / (2 * SQUARE)))
     sources = max(2, math.ceil(claims / CLAIMS_PER_SOURCE))
     return sources, math.ceil(claims / sources)
-
-
-def questions() -> list[str]:
-    text = files("bench").joinpath("questions.txt").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def queries() -> dict[str, str]:
@@ -195,13 +191,8 @@ def measure_ask(data_dir: Path, opts: Options) -> dict[str, Any]:
     engine = Engine(store)
     start_s = time.perf_counter() - began
     asked = questions()
-    for question in asked:  # warm each question's code paths once
-        engine.ask(question, cached=False)
-    fresh: list[float] = []
+    fresh = [t for times in warm_ask_ms(engine, asked, opts.ask_rounds).values() for t in times]
     cached: list[float] = []
-    for _ in range(opts.ask_rounds):
-        for question in asked:
-            fresh += timed_ms(partial(engine.ask, question, cached=False), 1)
     for question in asked:
         cached += timed_ms(partial(engine.ask, question), 3)
     return {

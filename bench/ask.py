@@ -1,0 +1,93 @@
+"""Timing the ask pipeline: the benchmark's questions, warm latency per question with the answer
+cache bypassed, and cold start of `kgqa ask --json` as a new process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from functools import partial
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bench.measure import timed_ms
+from kg.errors import InputError, KgqaError
+
+if TYPE_CHECKING:
+    from qa.engine import Engine
+
+COLD_LIMIT_S = 300  # a `kgqa ask` that has not answered by then is stopped
+
+
+def questions() -> list[str]:
+    """The benchmark's questions (bench/questions.txt), as people phrase them."""
+    text = files("bench").joinpath("questions.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def read_questions(path: Path) -> list[str]:
+    """The questions of a JSON Lines file: each line an object with a string `question` (or `q`,
+    as in the question files `kgqa eval` reads); InputError naming the line of a bad one."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not JSON: {exc.msg}") from exc
+        question = item.get("question", item.get("q")) if isinstance(item, dict) else None
+        if not isinstance(question, str) or not question.strip():
+            raise InputError(f"{path}:{number}: each line needs an object with a string `question`")
+        found.append(question.strip())
+    if not found:
+        raise InputError(f"{path}: no questions")
+    return found
+
+
+def warm_ask_ms(engine: Engine, asked: list[str], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per answer of each question over `rounds` rounds (every question once a
+    round), the answer cache bypassed, after each question has been asked once to warm its
+    code paths."""
+    distinct = list(dict.fromkeys(asked))
+    for question in distinct:
+        engine.ask(question, cached=False)
+    times: dict[str, list[float]] = {question: [] for question in distinct}
+    for _ in range(rounds):
+        for question in distinct:
+            times[question] += timed_ms(partial(engine.ask, question, cached=False), 1)
+    return times
+
+
+def cold_first_answer_s(question: str, data_dir: Path) -> float:
+    """Seconds from starting a new `kgqa ask --json` process on data_dir to its first answer."""
+    kgqa = str(Path(sys.executable).parent / "kgqa")
+    env = dict(os.environ, KGQA_DATA_DIR=str(data_dir))
+    began = time.perf_counter()
+    with subprocess.Popen(
+        [kgqa, "ask", "--json", question],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        limit = threading.Timer(COLD_LIMIT_S, process.kill)
+        limit.start()
+        try:
+            assert process.stdout is not None
+            answer = process.stdout.readline()
+            seconds = time.perf_counter() - began
+            _, errors = process.communicate()
+        finally:
+            limit.cancel()
+    if process.returncode != 0 or not answer.startswith("{"):
+        raise KgqaError(f"kgqa ask failed ({process.returncode}): {errors.strip()[-200:]}")
+    return seconds
