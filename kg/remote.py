@@ -23,8 +23,8 @@ from rdflib.namespace import DCTERMS, XSD
 
 from kg.errors import KgqaError, QueryError, StoreError
 from kg.sparql_text import check_nesting, names_dataset
-from kg.store import Bindings, Dataset, QueryResult, malformed, solutions
-from kg.vocab import BASE, GRAPH, KGQA, META_GRAPH, PREFIXES, with_prefixes
+from kg.store import Bindings, Dataset, QueryResult, malformed, parser_options, solutions
+from kg.vocab import BASE, GRAPH, KGQA, META_GRAPH, with_prefixes
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for each request
 CHUNK_TRIPLES = 250  # per update request: the fastest measured on Virtuoso 7.2.5, which
@@ -118,11 +118,7 @@ class RemoteStore:
         check_nesting(sparql)
         try:
             result = self._syntax.query(
-                sparql,
-                base_iri=BASE,
-                prefixes=PREFIXES,
-                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
-                use_default_graph_as_union=union_default_graph,
+                sparql, **parser_options(bindings), use_default_graph_as_union=union_default_graph
             )
         except SyntaxError as exc:
             raise malformed(sparql, exc) from exc

@@ -94,6 +94,16 @@ class Store(Protocol):
     def select(self, query: str, bindings: Bindings | None = None) -> list[ox.QuerySolution]: ...
 
 
+def parser_options(bindings: Bindings | None) -> dict[str, Any]:
+    """How every query is parsed, in pyoxigraph's terms: the base IRI, the predeclared
+    prefixes, and the values bound to variables."""
+    return {
+        "base_iri": BASE,
+        "prefixes": PREFIXES,
+        "substitutions": {ox.Variable(k): v for k, v in (bindings or {}).items()},
+    }
+
+
 def malformed(query: str, error: SyntaxError) -> QueryError:
     """The QueryError for a query the parser refused, its position in the query as written."""
     return QueryError(f"malformed query: {readable_syntax_error(query, str(error))}")
@@ -134,13 +144,7 @@ class EmbeddedStore:
                 "named_graphs": [ox.NamedNode(g) for g in dataset.named],
             }
         try:
-            return self.store.query(
-                sparql,
-                base_iri=BASE,
-                prefixes=PREFIXES,
-                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
-                **graphs,
-            )
+            return self.store.query(sparql, **parser_options(bindings), **graphs)
         except SyntaxError as exc:
             raise malformed(sparql, exc) from exc
         except RuntimeError as exc:  # e.g. a binding for a variable the SELECT does not project

@@ -99,13 +99,16 @@ def test_the_sparql_editor_runs_an_example_query_and_shows_rows(page: Page, serv
     shot(page, "sparql")
 
 
-def test_the_editor_knows_the_predeclared_prefixes(page: Page, server: Server) -> None:
+def type_in_the_editor(page: Page, server: Server, query: str) -> None:
     page.goto(server.url + "/sparql")
     page.wait_for_selector(".yasqe .CodeMirror")
     page.evaluate(
-        "document.querySelector('.yasqe .CodeMirror').CodeMirror"
-        ".setValue('SELECT ?s WHERE { ?s a kgqa:Source ; dcterms:title ?t }')"
+        "text => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(text)", query
     )
+
+
+def test_the_editor_knows_the_predeclared_prefixes(page: Page, server: Server) -> None:
+    type_in_the_editor(page, server, "SELECT ?s WHERE { ?s a kgqa:Source ; dcterms:title ?t }")
     page.wait_for_timeout(500)  # the checker runs after a pause in typing
     assert page.locator(".yasqe .CodeMirror-lint-marker-error").count() == 0
     assert page.locator(".yasqe_queryButton.query_invalid").count() == 0
@@ -115,12 +118,7 @@ def test_the_editor_knows_the_predeclared_prefixes(page: Page, server: Server) -
 
 
 def test_the_editor_shows_a_parser_error_readably(page: Page, server: Server) -> None:
-    page.goto(server.url + "/sparql")
-    page.wait_for_selector(".yasqe .CodeMirror")
-    page.evaluate(
-        "document.querySelector('.yasqe .CodeMirror').CodeMirror"
-        ".setValue('SELECT ?s WHERE { ?s a kgqa:Source . FILTER(?s = ) }')"
-    )
+    type_in_the_editor(page, server, "SELECT ?s WHERE { ?s a kgqa:Source . FILTER(?s = ) }")
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr .endpoint-error")
     text = page.locator(".yasr .endpoint-error").inner_text()
