@@ -30,6 +30,10 @@ QUICK_TRIPLES = 20_000
 @click.option("--no-rdflib", is_flag=True, help="Skip the rdflib comparison.")
 @click.option("--no-shacl", is_flag=True,
               help="Build without SHACL (for sizes where validation takes hours); reported.")  # fmt: skip
+@click.option("--hostile", is_flag=True,
+              help="Last, load the server with query-breakout linked-data paths and whole-graph "
+              "downloads; report its memory, the home page's latency and the statuses; the server "
+              "is stopped if its memory grows by 4 GB (1 GB with --quick).")  # fmt: skip
 @click.option("--bundled", is_flag=True,
               help="Instead: ask latency on the bundled corpus, warm per question (20 rounds) and "
               "cold start of `kgqa ask` as a new process (median of 5).")  # fmt: skip
@@ -46,12 +50,17 @@ def bench_command(
     load_seconds: int,
     no_rdflib: bool,
     no_shacl: bool,
+    hostile: bool,
     bundled: bool,
     questions_file: Path | None,
 ) -> None:
     """Build, ask and query a synthetic corpus of about --triples triples; compare with rdflib
-    and raw pyoxigraph on the same queries; load the web server with wrk. With --bundled: ask
-    latency on the bundled corpus."""
+    and raw pyoxigraph on the same queries; load the web server with wrk (and, with --hostile,
+    with hostile requests). With --bundled: ask latency on the bundled corpus."""
+    if hostile and bundled:
+        raise click.UsageError(
+            "--hostile loads the server of the synthetic run: not with --bundled"
+        )
     if questions_file and not bundled:
         raise click.UsageError("--questions is for --bundled")
     if bundled:
@@ -70,6 +79,8 @@ def bench_command(
             ask_rounds=2 if quick else 5,
             query_runs=5 if quick else 20,
             rdflib_runs=2 if quick else 3,
+            hostile=hostile,
+            hostile_max_growth_mb=1024 if quick else 4096,
         )
         figures = run(opts)
     click.echo(json.dumps(figures, indent=2) if as_json else table(figures))
@@ -126,6 +137,10 @@ def table(f: dict[str, Any]) -> str:
             f"rebuild after one changed source: {f['rebuild_one_source_s']} s "
             f"(SHACL {f['rebuild_validate_s']} s)"
         )
+    if "hostile" in f:
+        from bench.hostile import table_lines
+
+        lines += table_lines(f["hostile"])
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""Small measuring tools: percentiles, timing a call, resident memory, directory sizes."""
+"""Small measuring tools: percentiles, timing a call, resident memory (of a process and of the
+processes it started), directory sizes."""
 
 from __future__ import annotations
 
@@ -39,10 +40,58 @@ def children_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def _status_mb(pid: int, field: str) -> float:
+    """A field of /proc/<pid>/status given in KiB, in MB; 0 for a process that has gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def process_peak_rss_mb(pid: int) -> float:
     """A running process's peak resident set (VmHWM), from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+    return _status_mb(pid, "VmHWM")
+
+
+def rss_mb(pid: int) -> float:
+    """A process's resident set now (VmRSS); 0 once it has gone."""
+    return _status_mb(pid, "VmRSS")
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes a process started, and theirs, from /proc/<pid>/task/*/children."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                pids = [int(p) for p in children.read_text().split()]
+            except OSError:  # the thread or the process has just ended
+                continue
+            found += pids
+            todo += pids
+    return found
+
+
+def start_ticks(pid: int) -> int | None:
+    """When a running process started (clock ticks since boot), to tell it from a later one that
+    reuses its pid; None once it has ended (a zombie has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return None if fields[0] == "Z" else int(fields[19])
+
+
+def available_mb() -> float:
+    """Memory the system can still give out (MemAvailable)."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
             return int(line.split()[1]) / 1024
     return 0.0
 

@@ -1,4 +1,5 @@
-"""One benchmark run: synthesise a corpus of about N triples, build it, ask, query, load.
+"""One benchmark run: synthesise a corpus of about N triples, build it, ask, query, load; with
+--hostile, last, a hostile load on the server (bench.hostile).
 
 Everything is measured side by side on the same data in one run: the project's build, ask
 pipeline and SPARQL endpoint (a real `kgqa serve` on loopback) against the same queries on
@@ -8,12 +9,14 @@ write instead).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import math
 import multiprocessing
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -28,13 +31,16 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from bench.ask import questions, warm_ask_ms
+from bench.hostile import run_hostile
 from bench.load import run_wrk
 from bench.measure import (
     children_peak_rss_mb,
+    descendants,
     directory_mb,
     percentile,
     process_peak_rss_mb,
     repeat_ms,
+    start_ticks,
     timed_ms,
 )
 from kg.dumps import snapshot_path
@@ -64,6 +70,8 @@ class Options:
     ask_rounds: int = 5
     query_runs: int = 20
     rdflib_runs: int = 3
+    hostile: bool = False
+    hostile_max_growth_mb: int = 4096  # the hostile stage stops the server past this growth
 
 
 def corpus_shape(triples: int) -> tuple[int, int]:
@@ -174,8 +182,21 @@ class Server:
         return int(ready), int(size)
 
     def close(self) -> None:
+        """Stop the server, then any process it started that outlives it; safe to call twice."""
+        started = {pid: start_ticks(pid) for pid in descendants(self.process.pid)}
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        deadline = time.monotonic() + 10  # its query workers end when their pipe closes
+        while time.monotonic() < deadline and any(start_ticks(p) == t for p, t in started.items()):
+            time.sleep(0.1)
+        for pid, ticks in started.items():
+            if ticks is not None and start_ticks(pid) == ticks:  # the same process, not a new one
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def _p50(times: list[float]) -> float:
@@ -335,6 +356,10 @@ def run(opts: Options) -> dict[str, Any]:
             answered = [n for n, t in figures["sparql_p50_ms"].items() if t is not None]
             figures["load"] = measure_load(server, opts.load_seconds, answered)
         figures["server_peak_rss_mb"] = round(process_peak_rss_mb(server.process.pid))
+        if opts.hostile:  # last: it may leave the server busy, or stop it
+            figures["hostile"] = run_hostile(
+                server.port, server.process.pid, server.close, opts.hostile_max_growth_mb
+            )
     finally:
         server.close()
     if opts.rdflib:

@@ -46,3 +46,8 @@ def test_a_question_line_without_a_question_names_its_line(tmp_path: Path) -> No
     done = run_kgqa("bench", "--bundled", "--questions", str(questions))
     assert done.returncode == 2
     assert f"{questions}:2:" in done.stderr and "`question`" in done.stderr
+
+
+def test_hostile_is_not_for_the_bundled_corpus() -> None:
+    done = run_kgqa("bench", "--bundled", "--hostile")
+    assert done.returncode == 2 and "--hostile" in done.stderr
