@@ -141,8 +141,45 @@ def stats_command(as_json: bool, data_dir: Path | None) -> None:
         return
     for key in ("sources", "claims", "triples", "disagreements", "disagreements_within_source"):
         click.echo(f"{key:28} {stats[key]}")
+    for kind, n in stats["disagreements_per_type"].items():
+        click.echo(f"{'disagreements: ' + kind:28} {n}")
     for slug, n in stats["claims_per_source"].items():
         click.echo(f"{'claims in ' + slug:28} {n}")
+
+
+@click.command("disagreements")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per disagreement.")
+@click.option(
+    "--labels",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Instead, score the inference on hand-labelled passage pairs (YAML) from the corpus.",
+)
+@corpus_option
+@data_dir_option
+def disagreements_command(
+    as_json: bool, labels: Path | None, corpus: Path | None, data_dir: Path | None
+) -> None:
+    """The disputed questions of the current build: type, sides, sources, reconciling conditions."""
+    from kg.disagreements import load_disagreements, load_passages, render_text, to_json
+    from kg.ontology import load_ontology
+
+    ontology = load_ontology()
+    if labels is not None:
+        from kg.pair_labels import evaluate
+
+        scores = evaluate(corpus or corpus_dir(), ontology, labels)
+        click.echo(json.dumps(scores.summary()) if as_json else scores.report())
+        return
+    store = open_configured_store(data_dir or data_dir_default())
+    names = {str(iri): c.pref_label for iri, c in ontology.concepts.items()}
+    passages = load_passages(store)
+    items = [to_json(row, passages, names) for row in load_disagreements(store)]
+    if as_json:
+        for item in items:
+            click.echo(json.dumps(item, ensure_ascii=False, sort_keys=True))
+        return
+    click.echo(render_text(items))
 
 
 @click.command("synth")
@@ -175,4 +212,11 @@ def synth_command(out: Path, sources: int, claims_per_source: int, seed: int) ->
     click.echo(f"wrote {len(written)} sources with {claims_per_source} claims each to {out}")
 
 
-COMMANDS = [build_command, validate_command, sparql_command, stats_command, synth_command]
+COMMANDS = [
+    build_command,
+    validate_command,
+    sparql_command,
+    stats_command,
+    disagreements_command,
+    synth_command,
+]

@@ -1,17 +1,37 @@
-"""Inference: disagreements between claims, and the transitive closure of skos:broader.
+"""Inference: disagreements as a careful reader sees them, and the closure of skos:broader.
 
-Two claims disagree when they are about related activities (the same concept, or one broader
-than the other) and, for effects, related goals, and their directions are incompatible
-(improves / impairs, or no effect / impairs); or, for recommendations, one recommends what the
-other discourages. Claims of one source are compared too: a source that contradicts itself is
-recorded the same way. The caveats only one side carries are kept as the reconciling caveats.
+A disagreement is one disputed question, not a pair of claims: does an activity help or harm a
+goal, or should one do the activity at all. Its sides are the positions claims take on it
+(improves / impairs / no effect; recommended / optional / discouraged), each with the claims
+that take it. There is one node for a question across the sources and one for each source that
+differs from itself on it, so the graph grows with the questions the claims raise, never with
+pairs of claims.
+
+Which positions oppose, which conditions oppose and which stance is weaker than another is read
+from the ontology (`kgqa:opposes`, `kgqa:weakerThan`). A claim about an activity speaks of every
+narrower activity too ("running" of jogging), so a question is asked at the narrower activity
+of two claims; goals are compared at the level just below their scheme's root ("muscle" for
+muscle growth and muscle retention).
+
+Why the sides differ, for two claims on opposed positions, in this order:
+- different conditions: a condition of one opposes a condition of the other (a light jog
+  against an intense run), or within one source, one states a condition the other does not;
+- different audience: an audience of one opposes the other's (bodybuilders, endurance runners);
+- within one source: the same source, nothing reconciles them;
+- direct conflict: different sources, nothing reconciles them.
+Two claims on positions that lean the same way with different firmness (recommended against
+optional) differ in strength only. A question's type is the most serious of its pairs': a direct
+conflict or a source against itself, then strength only, then different audience, then
+different conditions (those two dissolve: both sides can hold).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 
 import pyoxigraph as ox
@@ -20,165 +40,400 @@ from rdflib.namespace import SKOS
 
 from kg.ontology import Ontology
 from kg.rdf import LABEL, A, AnchoredClaim, T, Triples, boolean, concept, node, text
-from kg.vocab import CONCEPT, DISAGREEMENT
+from kg.vocab import CONCEPT, DISAGREEMENT, KGQA, SOURCE
 
-INCOMPATIBLE_DIRECTIONS = frozenset(
-    {frozenset({"improves", "impairs"}), frozenset({"no-effect", "impairs"})}
+DIRECT, CONDITIONS, AUDIENCE, STRENGTH, WITHIN = (
+    "direct-conflict",
+    "different-conditions",
+    "different-audience",
+    "strength-only",
+    "within-source",
 )
-INCOMPATIBLE_STANCES = frozenset({frozenset({"recommended", "discouraged"})})
+# The most serious first: a question takes the first type any of its pairs has.
+SEVERITY = (DIRECT, WITHIN, STRENGTH, AUDIENCE, CONDITIONS)
+DISSOLVED = frozenset({CONDITIONS, AUDIENCE})
+
+
+def dissolves(kind: str) -> bool:
+    """True for a type under which both sides can hold (a condition or an audience tells them
+    apart)."""
+    return kind in DISSOLVED
+
+
+def _slug(iri: object) -> str:
+    return str(iri).removeprefix(str(CONCEPT))
+
+
+class Rules:
+    """What the ontology says about positions, conditions and hierarchies, as slugs."""
+
+    def __init__(self, ontology: Ontology) -> None:
+        self.ontology = ontology
+
+    @cached_property
+    def _opposes(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for a, b in self.ontology.graph.subject_objects(KGQA.opposes):
+            found[_slug(a)].add(_slug(b))
+            found[_slug(b)].add(_slug(a))
+        # A concept opposes what its broader concepts oppose, and their narrower concepts too.
+        closed: dict[str, frozenset[str]] = {}
+        for iri in self.ontology.concepts:
+            slug = _slug(iri)
+            mine = {slug} | {_slug(x) for x in self.ontology.ancestors(iri)}
+            others = {o for s in mine for o in found.get(s, ())}
+            others |= {
+                _slug(d) for o in tuple(others) for d in self.ontology.descendants(CONCEPT[o])
+            }
+            if others:
+                closed[slug] = frozenset(others)
+        return closed
+
+    @cached_property
+    def _weaker(self) -> frozenset[tuple[str, str]]:
+        return frozenset(
+            (_slug(a), _slug(b)) for a, b in self.ontology.graph.subject_objects(KGQA.weakerThan)
+        )
+
+    @cached_property
+    def hedge_rank(self) -> dict[str, int]:
+        ranks: dict[str, int] = {}
+        for concept_ in self.ontology.of_kind("hedge"):
+            value = self.ontology.graph.value(concept_.iri, KGQA.rank)
+            if value is None:
+                value = self.ontology.graph.value(concept_.iri, SKOS.notation)
+            ranks[concept_.slug] = int(str(value)) if value is not None else 0
+        return ranks
+
+    def opposed(self, a: str, b: str) -> bool:
+        return b in self._opposes.get(a, ())
+
+    def stronger(self, a: str, b: str) -> bool:
+        """True when a and b lean the same way and differ only in firmness."""
+        return (a, b) in self._weaker or (b, a) in self._weaker
+
+    def opposing(self, xs: Iterable[str], ys: Iterable[str]) -> list[tuple[str, str]]:
+        ys = tuple(ys)
+        return [(x, y) for x in xs for y in ys if self.opposed(x, y)]
+
+    def levels(self, activity: str) -> list[str]:
+        """An activity and the narrower activities a claim about it also speaks of."""
+        iri = CONCEPT[activity]
+        return [activity, *sorted(_slug(d) for d in self.ontology.descendants(iri))]
+
+    def goal_question(self, goal: str) -> str:
+        """The goal a question about this goal is asked at: its ancestor just below the root."""
+        iri = CONCEPT[goal]
+        chain = [iri, *self.ontology.ancestors(iri)]
+        below_root = [g for g in chain if not self.ontology.is_top(g)]
+        if not below_root:
+            return goal
+        # The highest non-root ancestor: the one with the most ancestors of its own is lowest.
+        return _slug(min(below_root, key=lambda g: (len(self.ontology.ancestors(g)), str(g))))
+
+    def activity_reaches(self, general: str, specific: str) -> bool:
+        """True when a claim about `general` speaks of `specific` (the same, or broader, not a
+        root of its hierarchy)."""
+        if general == specific:
+            return True
+        iri = CONCEPT[general]
+        return iri in self.ontology.ancestors(CONCEPT[specific]) and not self.ontology.is_top(iri)
+
+
+def position(claim: AnchoredClaim) -> str | None:
+    """The direction of an effect, the stance of a recommendation; None for other claims."""
+    spec = claim.spec
+    if spec.kind == "effect":
+        return spec.direction
+    if spec.kind == "recommendation":
+        return spec.stance
+    return None
+
+
+def relation(rules: Rules, a: AnchoredClaim, b: AnchoredClaim) -> str | None:
+    """Why two claims on the same question differ (a type above), or None when they do not."""
+    pa, pb = position(a), position(b)
+    if pa is None or pb is None or pa == pb:
+        return None
+    if rules.stronger(pa, pb):
+        return STRENGTH  # a source that says a thing firmly and elsewhere softly, too
+    if not rules.opposed(pa, pb):
+        return None
+    if rules.opposing(a.spec.conditions, b.spec.conditions):
+        return CONDITIONS
+    if rules.opposing(a.spec.audience, b.spec.audience):
+        return AUDIENCE
+    if a.source_slug == b.source_slug:
+        return CONDITIONS if bool(a.spec.conditions) != bool(b.spec.conditions) else WITHIN
+    return DIRECT
+
+
+@dataclass(frozen=True)
+class Question:
+    """What is disputed: an activity and a goal, or (goal None) whether to do the activity."""
+
+    activity: str
+    goal: str | None
+
+    def topic(self, ontology: Ontology, context: str | None = None) -> str:
+        activity = ontology.label(CONCEPT[self.activity])
+        if context:
+            activity = f"{activity} {context}"
+        if self.goal is None:
+            return f"{activity}: whether to do it"
+        return f"{activity} and {ontology.label(CONCEPT[self.goal])}"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One position on a question, its firmest hedge and the claims that take it."""
+
+    position: str
+    hedge: str
+    claims: tuple[AnchoredClaim, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted({c.source_slug for c in self.claims}))
 
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Two claims that cannot both hold as stated, and the caveats that may reconcile them."""
+    """A disputed question, across the sources (source None) or within one source."""
 
-    first: AnchoredClaim
-    second: AnchoredClaim
-    activity: str
-    goal: str | None
-    reconciling_caveats: tuple[str, ...]
+    question: Question
+    source: str | None
+    type: str
+    sides: tuple[Side, ...]
+    reconciling: tuple[str, ...]  # caveat slugs: conditions or audiences that oppose
+    context: str | None = None  # how the topic names the activities' context ("after leg day")
+
+    @property
+    def activity(self) -> str:
+        return self.question.activity
+
+    @property
+    def goal(self) -> str | None:
+        return self.question.goal
 
     @property
     def within_source(self) -> bool:
-        return self.first.source_slug == self.second.source_slug
+        return self.source is not None
+
+    @property
+    def claims(self) -> tuple[AnchoredClaim, ...]:
+        return tuple(c for side in self.sides for c in side.claims)
+
+    @property
+    def dissolves(self) -> bool:
+        return dissolves(self.type)
 
     @property
     def iri(self) -> URIRef:
-        key = f"{self.first.iri} {self.second.iri}".encode()
+        key = f"{self.question.activity} {self.question.goal} {self.source}".encode()
         return DISAGREEMENT[hashlib.sha256(key).hexdigest()[:16]]
 
     def topic(self, ontology: Ontology) -> str:
-        activity = ontology.label(CONCEPT[self.activity])
-        if self.goal is None:
-            return f"{activity} (recommendation)"
-        return f"{activity} -> {ontology.label(CONCEPT[self.goal])}"
+        return self.question.topic(ontology, self.context)
 
 
-def _narrower(ontology: Ontology, a: str, b: str) -> str:
-    """Of two related concepts, the more specific one."""
-    return a if CONCEPT[b] in ontology.ancestors(CONCEPT[a]) else b
+def _keys(rules: Rules, claim: AnchoredClaim) -> Iterator[tuple[Question, bool]]:
+    """Every question the claim speaks to, and whether it names the question's activity itself."""
+    spec = claim.spec
+    if position(claim) is None:
+        return
+    goals: tuple[str | None, ...] = (None,)
+    if spec.kind == "effect":
+        goals = tuple(sorted({rules.goal_question(g) for g in spec.goals}))
+    seen: set[tuple[Question, bool]] = set()
+    for activity in spec.activities:
+        for level in rules.levels(activity):
+            if level != activity and rules.ontology.is_top(CONCEPT[activity]):
+                continue  # a claim about all exercise speaks of no activity in particular
+            for goal in goals:
+                key = (Question(level, goal), level == activity)
+                if key not in seen:
+                    seen.add(key)
+                    yield key
 
 
-def _broader(ontology: Ontology, a: str, b: str) -> str:
-    return b if _narrower(ontology, a, b) == a else a
+def questions_of(
+    rules: Rules, claim: AnchoredClaim, named_only: bool = False
+) -> frozenset[Question]:
+    """The questions a claim speaks to (only those whose activity it names, if named_only)."""
+    return frozenset(q for q, names in _keys(rules, claim) if names or not named_only)
 
 
-def _related_pairs(
-    ontology: Ontology, xs: Iterable[str], ys: Iterable[str]
-) -> Iterator[tuple[str, str]]:
-    ys = tuple(ys)
-    for x in xs:
-        for y in ys:
-            if ontology.related(CONCEPT[x], CONCEPT[y]):
-                yield x, y
+def _strongest(rules: Rules, claims: Sequence[AnchoredClaim]) -> str:
+    return max((c.spec.hedge for c in claims), key=lambda h: (rules.hedge_rank.get(h, 0), h))
 
 
-def _conflict_topic(
-    ontology: Ontology, a: AnchoredClaim, b: AnchoredClaim
-) -> tuple[str, str | None] | None:
-    """The (activity, goal) the two claims disagree on, or None when they do not disagree."""
-    sa, sb = a.spec, b.spec
-    if sa.kind == sb.kind == "effect" and sa.direction and sb.direction:
-        if frozenset({sa.direction, sb.direction}) not in INCOMPATIBLE_DIRECTIONS:
-            return None
-        for act_a, act_b in _related_pairs(ontology, sa.activities, sb.activities):
-            for goal_a, goal_b in _related_pairs(ontology, sa.goals, sb.goals):
-                return _narrower(ontology, act_a, act_b), _broader(ontology, goal_a, goal_b)
-        return None
-    if sa.kind == sb.kind == "recommendation" and sa.stance and sb.stance:
-        if frozenset({sa.stance, sb.stance}) not in INCOMPATIBLE_STANCES:
-            return None
-        for act_a, act_b in _related_pairs(ontology, sa.activities, sb.activities):
-            return _narrower(ontology, act_a, act_b), None
+class _Question:
+    """The claims on one question: those that name its activity, and broader ones."""
+
+    def __init__(self) -> None:
+        self.exact: list[AnchoredClaim] = []
+        self.general: list[AnchoredClaim] = []
+
+
+def _pair_types(
+    rules: Rules, exact: Sequence[AnchoredClaim], others: Sequence[AnchoredClaim]
+) -> set[tuple[str | None, str]]:
+    """The (scope, type) of every pair of one claim naming the activity and one other claim:
+    scope None across sources, else the one source.
+
+    Claims are compared by signature (source, position, conditions, audience), so the work
+    follows the number of distinct signatures, not the number of claims.
+    """
+
+    def distinct(claims: Sequence[AnchoredClaim]) -> list[AnchoredClaim]:
+        out: dict[tuple[object, ...], AnchoredClaim] = {}
+        for c in claims:
+            key = (c.source_slug, position(c), c.spec.conditions, c.spec.audience)
+            out.setdefault(key, c)
+        return list(out.values())
+
+    found: set[tuple[str | None, str]] = set()
+    for a, b in product(distinct(exact), distinct(others)):
+        kind = relation(rules, a, b)
+        if kind is not None:
+            found.add((a.source_slug if a.source_slug == b.source_slug else None, kind))
+    return found
+
+
+def _sides(rules: Rules, claims: Sequence[AnchoredClaim], positions: set[str]) -> tuple[Side, ...]:
+    by_position: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    for claim in claims:
+        pos = position(claim)
+        if pos in positions:
+            by_position[pos].append(claim)
+    return tuple(
+        Side(pos, _strongest(rules, group), tuple(sorted(group, key=lambda c: str(c.iri))))
+        for pos, group in sorted(by_position.items())
+    )
+
+
+def _context(rules: Rules, claims: Sequence[AnchoredClaim]) -> str | None:
+    """The context phrase most of the claims share ("after leg day"), if the ontology has one."""
+    counts: dict[str, int] = defaultdict(int)
+    for claim in claims:
+        for slug in getattr(claim.spec, "context", ()):
+            counts[slug] += 1
+    for slug, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        phrase = rules.ontology.graph.value(CONCEPT[slug], KGQA.contextPhrase)
+        if phrase is not None:
+            return str(phrase)
     return None
 
 
-def _anchors(ontology: Ontology, slug: str) -> set[str]:
-    """A concept and its broader concepts short of a root: two related concepts share one."""
-    iri = CONCEPT[slug]
-    found = {slug}
-    for ancestor in ontology.ancestors(iri):
-        if not ontology.is_top(ancestor):
-            found.add(str(ancestor).removeprefix(str(CONCEPT)))
-    return found
-
-
-def _buckets(ontology: Ontology, claim: AnchoredClaim) -> set[tuple[str, ...]]:
-    """Keys such that two claims that may disagree share at least one."""
-    spec = claim.spec
-    activities = {a for slug in spec.activities for a in _anchors(ontology, slug)}
-    if spec.kind == "recommendation" and spec.stance:
-        return {("recommendation", a) for a in activities}
-    if spec.kind == "effect" and spec.direction:
-        goals = {g for slug in spec.goals for g in _anchors(ontology, slug)}
-        return {("effect", a, g) for a in activities for g in goals}
-    return set()
-
-
-def _side(claim: AnchoredClaim) -> str:
-    return claim.spec.direction or claim.spec.stance or ""
-
-
-OPPOSED = tuple(tuple(sorted(pair)) for pair in INCOMPATIBLE_DIRECTIONS | INCOMPATIBLE_STANCES)
+def _reconciling(rules: Rules, sides: Sequence[Side]) -> tuple[str, ...]:
+    """The conditions and audiences of one side that oppose another's (on each side's union of
+    them, so linear in the claims)."""
+    found: set[str] = set()
+    unions = {
+        side.position: (
+            {x for c in side.claims for x in c.spec.conditions},
+            {x for c in side.claims for x in c.spec.audience},
+        )
+        for side in sides
+    }
+    for one, other in product(sides, sides):
+        if one.position >= other.position or not rules.opposed(one.position, other.position):
+            continue
+        for mine, theirs in zip(unions[one.position], unions[other.position], strict=True):
+            for x, y in rules.opposing(mine, theirs):
+                found |= {x, y}
+    return tuple(sorted(found))
 
 
 def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[Disagreement]:
-    """Every pair of claims that disagree, in a stable order (by claim IRI).
-
-    Only claims that share a topic bucket and take opposed sides in it (improves / impairs, ...)
-    are compared, so the cost follows the number of disagreeing pairs, not the square of all
-    claims.
-    """
-    ordered = sorted(claims, key=lambda c: str(c.iri))
-    buckets: dict[tuple[str, ...], dict[str, list[int]]] = {}
-    for index, claim in enumerate(ordered):
-        for key in _buckets(ontology, claim):
-            buckets.setdefault(key, {}).setdefault(_side(claim), []).append(index)
-    candidates: set[tuple[int, int]] = set()
-    for sides in buckets.values():
-        for one, other in OPPOSED:
-            for i, j in product(sides.get(one, ()), sides.get(other, ())):
-                candidates.add((i, j) if i < j else (j, i))
+    """Every disputed question, across the sources and within each, in a stable order."""
+    rules = Rules(ontology)
+    questions: dict[Question, _Question] = defaultdict(_Question)
+    for claim in sorted(claims, key=lambda c: str(c.iri)):
+        for question, names_it in _keys(rules, claim):
+            bucket = questions[question]
+            (bucket.exact if names_it else bucket.general).append(claim)
     found: list[Disagreement] = []
-    for i, j in sorted(candidates):
-        a, b = ordered[i], ordered[j]
-        topic = _conflict_topic(ontology, a, b)
-        if topic is None:
+    for question in sorted(questions, key=lambda q: (q.activity, q.goal or "")):
+        bucket = questions[question]
+        if not bucket.exact:
             continue
-        caveats = set(a.spec.caveats) ^ set(b.spec.caveats)
-        found.append(Disagreement(a, b, topic[0], topic[1], tuple(sorted(caveats))))
+        everyone = bucket.exact + bucket.general
+        pairs = _pair_types(rules, bucket.exact, everyone)
+        scopes = sorted({scope for scope, _ in pairs}, key=lambda s: (s is not None, s or ""))
+        for scope in scopes:
+            kinds = {kind for s, kind in pairs if s == scope}
+            kind = next(k for k in SEVERITY if k in kinds)
+            members = [c for c in everyone if scope is None or c.source_slug == scope]
+            positions = {
+                p
+                for c in members
+                if (p := position(c)) is not None
+                and any(
+                    rules.opposed(p, q) or rules.stronger(p, q)
+                    for q in {position(m) for m in members}
+                    if q is not None
+                )
+            }
+            sides = _sides(rules, _unique(members), positions)
+            if len(sides) < 2:
+                continue
+            found.append(
+                Disagreement(
+                    question=question,
+                    source=scope,
+                    type=kind,
+                    sides=sides,
+                    reconciling=_reconciling(rules, sides),
+                    context=_context(rules, members),
+                )
+            )
     return found
+
+
+def _unique(claims: Iterable[AnchoredClaim]) -> list[AnchoredClaim]:
+    seen: dict[URIRef, AnchoredClaim] = {}
+    for claim in claims:
+        seen.setdefault(claim.iri, claim)
+    return list(seen.values())
 
 
 def disagreement_triples(
     ontology: Ontology, disagreements: Iterable[Disagreement]
 ) -> Iterator[ox.Triple]:
-    """The disagreements as RDF, for the inference graph (each disagreement's node is its own,
-    so no triple repeats)."""
-    claim_nodes: dict[int, ox.NamedNode] = {}
-    topics: dict[tuple[str, str | None], ox.Literal] = {}
+    """The disagreements as RDF, for the inference graph: a node per question and scope, a node
+    per side; each claim is linked once from each side it is on."""
     within = {flag: boolean(flag) for flag in (True, False)}
+    claim_nodes: dict[URIRef, ox.NamedNode] = {}
     for d in disagreements:
         subject = node(d.iri)
-        key = (d.activity, d.goal)
-        if key not in topics:
-            topics[key] = text(d.topic(ontology))
-        topic = topics[key]
+        topic = text(d.topic(ontology))
         yield ox.Triple(subject, A, T.kgqa_Disagreement)
         yield ox.Triple(subject, T.kgqa_topic, topic)
         yield ox.Triple(subject, LABEL, text(f"Disagreement: {topic.value}"))
         yield ox.Triple(subject, T.kgqa_activity, concept(d.activity))
         if d.goal is not None:
             yield ox.Triple(subject, T.kgqa_goal, concept(d.goal))
+        yield ox.Triple(subject, T.kgqa_disagreementType, concept(d.type))
         yield ox.Triple(subject, T.kgqa_withinSource, within[d.within_source])
-        for claim in (d.first, d.second):
-            claim_node = claim_nodes.get(id(claim))
-            if claim_node is None:
-                claim_node = claim_nodes[id(claim)] = node(claim.iri)
-            yield ox.Triple(subject, T.kgqa_disputes, claim_node)
-            yield ox.Triple(subject, T.prov_wasDerivedFrom, claim_node)
-        for caveat in d.reconciling_caveats:
-            yield ox.Triple(subject, T.kgqa_reconcilingCaveat, concept(caveat))
+        if d.source is not None:
+            yield ox.Triple(subject, T.kgqa_source, node(SOURCE[d.source]))
+        for caveat in d.reconciling:
+            yield ox.Triple(subject, T.kgqa_reconcilingCondition, concept(caveat))
+        for side in d.sides:
+            side_node = node(f"{d.iri}/{side.position}")
+            yield ox.Triple(subject, T.kgqa_side, side_node)
+            yield ox.Triple(side_node, A, T.kgqa_Side)
+            yield ox.Triple(side_node, T.kgqa_position, concept(side.position))
+            yield ox.Triple(side_node, T.kgqa_strongestHedge, concept(side.hedge))
+            for slug in side.sources:
+                yield ox.Triple(side_node, T.kgqa_heldBy, node(SOURCE[slug]))
+            for claim in side.claims:
+                claim_node = claim_nodes.get(claim.iri)
+                if claim_node is None:
+                    claim_node = claim_nodes[claim.iri] = node(claim.iri)
+                yield ox.Triple(side_node, T.kgqa_claim, claim_node)
 
 
 def closure_graph(ontology: Ontology) -> list[ox.Triple]:

@@ -24,6 +24,7 @@ CONCEPT_CLASSES: dict[str, URIRef] = {
     "direction": KGQA.Direction,
     "stance": KGQA.Stance,
     "intent": KGQA.Intent,
+    "disagreement-type": KGQA.DisagreementType,
 }
 
 

@@ -27,6 +27,12 @@ WHERE {
   OPTIONAL { ?d kgqa:withinSource true . BIND(?d AS ?within) }
 }
 """
+PER_TYPE_QUERY = """
+SELECT ?type (COUNT(DISTINCT ?d) AS ?n) WHERE {
+  ?d a kgqa:Disagreement ; kgqa:disagreementType ?t .
+  BIND (STRAFTER(STR(?t), STR(kc:)) AS ?type)
+} GROUP BY ?type ORDER BY ?type
+"""
 PER_SOURCE_QUERY = """
 SELECT ?slug ?title (COUNT(?claim) AS ?claims) WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
@@ -56,6 +62,9 @@ def collect_stats(store: Store) -> dict[str, Any]:
         "triples": _int(store.select(TRIPLES_QUERY)[0]["n"]),
         "disagreements": _int(disagreements["all"]),
         "disagreements_within_source": _int(disagreements["within_source"]),
+        "disagreements_per_type": {
+            str(r["type"].value): _int(r["n"]) for r in store.select(PER_TYPE_QUERY)
+        },
         "claims_per_source": {
             str(r["slug"].value): _int(r["claims"]) for r in store.select(PER_SOURCE_QUERY)
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.infer import dissolves
 from qa.interpret import Interpretation
 from qa.rank import Candidate
 
@@ -13,16 +14,26 @@ LIST_INTENTS = frozenset({"alternatives", "benefits", "drawbacks", "evidence", "
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Two or more cited claims, from two sides, that cannot all hold as stated."""
+    """A disputed question among the cited claims: the best-ranked cited claim of each side."""
 
     topic: str
     claims: tuple[str, ...]
     within_source: bool
     reconciling_caveats: tuple[str, ...] = ()
+    type: str = "direct-conflict"  # a kc: disagreement type's slug
+    type_label: str = "direct conflict"
+    id: str = ""  # the disagreement's IRI
+
+    @property
+    def dissolves(self) -> bool:
+        return dissolves(self.type)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "id": self.id,
             "topic": self.topic,
+            "type": self.type,
+            "type_label": self.type_label,
             "claims": list(self.claims),
             "within_source": self.within_source,
             "reconciling_caveats": list(self.reconciling_caveats),

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
+from kg.disagreements import DisagreementRow, load_disagreements, load_passages
 from kg.store import Store
 from kg.store import term_text as _value
 
@@ -36,12 +35,6 @@ SELECT ?claim ?p ?concept WHERE {
   VALUES ?p { kgqa:activity kgqa:goal kgqa:caveat }
   ?claim a kgqa:Claim ; ?p ?concept .
 }"""
-DISAGREEMENTS_QUERY = """
-SELECT ?d ?a ?b ?topic ?within ?caveat WHERE {
-  ?d a kgqa:Disagreement ; kgqa:disputes ?a, ?b ; kgqa:topic ?topic ; kgqa:withinSource ?within .
-  FILTER (STR(?a) < STR(?b))
-  OPTIONAL { ?d kgqa:reconcilingCaveat ?caveat }
-}"""
 
 
 @dataclass(frozen=True)
@@ -66,16 +59,6 @@ class Facets:
     end: int = 0
     source: str = ""
     attributed_to: str | None = None
-
-
-@dataclass(frozen=True)
-class DisagreementRow:
-    iri: str
-    first: str
-    second: str
-    topic: str
-    within_source: bool
-    caveats: tuple[str, ...]
 
 
 class Catalog:
@@ -109,33 +92,24 @@ class Catalog:
                 source=_value(row["source"]) or "",
                 attributed_to=_value(row["attributedTo"]),
             )
-        grouped: dict[str, list[ox.QuerySolution]] = defaultdict(list)
-        for row in store.select(DISAGREEMENTS_QUERY):
-            grouped[_value(row["d"]) or ""].append(row)
+        self.disagreement_list = load_disagreements(store)
+        self.passages = load_passages(store)
         self.disagreements: dict[str, list[DisagreementRow]] = defaultdict(list)
-        for iri, rows in grouped.items():
-            first = rows[0]
-            found = DisagreementRow(
-                iri=iri,
-                first=_value(first["a"]) or "",
-                second=_value(first["b"]) or "",
-                topic=_value(first["topic"]) or "",
-                within_source=_value(first["within"]) == "true",
-                caveats=tuple(sorted({c for r in rows if (c := _value(r["caveat"]))})),
-            )
-            self.disagreements[found.first].append(found)
-            self.disagreements[found.second].append(found)
+        for found in self.disagreement_list:
+            for claim in found.claims:
+                self.disagreements[claim].append(found)
         self.disputed = frozenset(
             claim
-            for claim, rows in self.disagreements.items()
-            if any(not r.within_source for r in rows)
+            for found in self.disagreement_list
+            if not found.within_source
+            for claim in found.claims
         )
 
     def among(self, claims: set[str]) -> list[DisagreementRow]:
-        """Disagreements both of whose claims are in the set."""
+        """Disagreements with claims of the set on at least two of their sides."""
         seen: dict[str, DisagreementRow] = {}
         for claim in claims:
             for row in self.disagreements.get(claim, ()):
-                if row.first in claims and row.second in claims:
+                if sum(bool(claims & set(side.claims)) for side in row.sides) >= 2:
                     seen[row.iri] = row
         return list(seen.values())

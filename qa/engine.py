@@ -14,6 +14,7 @@ from kg.errors import InputError
 from kg.ontology import Ontology, load_ontology
 from kg.store import Store
 from kg.store import term_text as _value
+from kg.vocab import CONCEPT
 from qa.answer import LIST_INTENTS, Answer, Disagreement
 from qa.catalog import Catalog
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
@@ -316,27 +317,33 @@ class Engine:
         side is cited, within a source only when both are."""
         rank = {c.claim: i for i, c in enumerate(candidates)}
         chosen_iris = {c.claim for c in chosen}
-        by_topic: dict[tuple[str, bool], list[tuple[int, str, str, tuple[str, ...]]]] = {}
+        found: list[tuple[int, Disagreement]] = []
         for row in self.catalog.among(set(rank)):
-            pair = {row.first, row.second}
-            if (row.within_source and not pair <= chosen_iris) or not pair & chosen_iris:
+            best = [
+                min((c for c in side.claims if c in rank), key=rank.__getitem__, default=None)
+                for side in row.sides
+            ]
+            claims = tuple(c for c in best if c is not None)
+            cited_sides = sum(bool(chosen_iris & set(side.claims)) for side in row.sides)
+            if len(claims) < 2 or cited_sides < (2 if row.within_source else 1):
                 continue
-            key = (row.topic, row.within_source)
-            by_topic.setdefault(key, []).append(
-                (rank[row.first] + rank[row.second], row.first, row.second, row.caveats)
-            )
-        found = []
-        for (topic, within), pairs in sorted(
-            by_topic.items(), key=lambda kv: min(p[0] for p in kv[1])
-        ):
-            _, a, b, caveats = min(pairs)
             found.append(
-                Disagreement(
-                    topic=topic, claims=(a, b), within_source=within, reconciling_caveats=caveats
+                (
+                    sum(rank[c] for c in claims) // len(claims),
+                    Disagreement(
+                        topic=row.topic,
+                        claims=claims,
+                        within_source=row.within_source,
+                        reconciling_caveats=row.caveats,
+                        type=row.type,
+                        type_label=self.labels.get(str(CONCEPT[row.type]), row.type),
+                        id=row.iri,
+                    ),
                 )
             )
-        cross = [d for d in found if not d.within_source][:2]
-        return cross + [d for d in found if d.within_source][:2]
+        found.sort(key=lambda pair: (pair[1].dissolves, pair[0], pair[1].id))
+        cross = [d for _, d in found if not d.within_source][:2]
+        return cross + [d for _, d in found if d.within_source][:2]
 
     def _consensus(self, cited: tuple[Candidate, ...]) -> dict[str, list[str]]:
         stances: dict[str, set[str]] = {}

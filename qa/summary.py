@@ -9,6 +9,13 @@ from qa.interpret import Interpretation
 from qa.rank import Candidate
 
 MAX_LISTED = 8
+# How a summary opens on a disagreement across sources, by its type.
+OPENINGS = {
+    "": "The sources disagree.",
+    "different-conditions": "The sources differ, but each speaks of different conditions.",
+    "different-audience": "The sources differ, but each speaks to different readers.",
+    "strength-only": "The sources lean the same way, one more firmly.",
+}
 
 
 def _sentence(text: str) -> str:
@@ -44,11 +51,9 @@ def _disagreement(
         ]
     else:
         parts = [f"{title} says {c.summary}" for title, c in sides.items()]
-        sentences = ["The sources disagree.", _sentence("; ".join(parts))]
+        sentences = [OPENINGS.get(d.type, OPENINGS[""]), _sentence("; ".join(parts))]
     if caveat_labels:
-        sentences.append(
-            f"They may be reconciled by the conditions each names: {_join(caveat_labels)}."
-        )
+        sentences.append(f"The conditions that tell them apart: {_join(caveat_labels)}.")
     return sentences
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from kg.disagreements import to_json
 from kg.errors import InputError
 from kg.vocab import CLAIM, CONCEPT
 from qa.engine import Engine
@@ -117,16 +118,8 @@ def entity(slug: str) -> Response:
 
 @bp.get("/disagreements")
 def disagreements() -> Response:
-    rows = {r.iri: r for found in engine().catalog.disagreements.values() for r in found}
+    """Every disagreement node, as `kgqa disagreements --json` prints them."""
+    eng = engine()
     return jsonify(
-        [
-            {
-                "id": r.iri,
-                "topic": r.topic,
-                "claims": [r.first, r.second],
-                "within_source": r.within_source,
-                "reconciling_caveats": list(r.caveats),
-            }
-            for r in sorted(rows.values(), key=lambda r: (r.topic, r.iri))
-        ]
+        [to_json(row, eng.catalog.passages, eng.labels) for row in eng.catalog.disagreement_list]
     )

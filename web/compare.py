@@ -1,4 +1,6 @@
-"""Compare: activities by goals, each cell each source's stance; and source against source."""
+"""Compare: the disputed questions side by side; activities by goals, each cell each source's
+stance; and source against source. Every "disagree" here is a disagreement node of the graph
+(kg.disagreements), the same list the home page counts and the answers show."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
 
+from kg.disagreements import DisagreementRow
 from kg.vocab import CONCEPT
 from qa.catalog import Facets
 from web.api import engine
@@ -20,11 +23,7 @@ SYMBOL = {"improves": "↑", "impairs": "↓", "no-effect": "=", "depends": "~"}
 @dataclass(frozen=True)
 class Cell:
     stances: dict[str, tuple[str, ...]]  # source slug -> directions, e.g. ("improves", "impairs")
-
-    @property
-    def contested(self) -> bool:
-        found = {d for ds in self.stances.values() for d in ds if d != "depends"}
-        return "impairs" in found and bool(found - {"impairs"})
+    contested: bool = False  # its claims sit on two sides of a disagreement across sources
 
 
 def _slug(iri: str) -> str:
@@ -43,39 +42,64 @@ def effect_claims(facets: dict[str, Facets]) -> dict[tuple[str, str], list[tuple
     return cells
 
 
-def matrix(facets: dict[str, Facets]) -> tuple[list[str], list[str], dict[tuple[str, str], Cell]]:
+def _disputed_cells(
+    facets: dict[str, Facets], disagreements: list[DisagreementRow]
+) -> dict[tuple[str, str], set[str]]:
+    """Each (activity, goal) cell with claims in a disagreement across sources: the positions of
+    the sides they are on."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for d in disagreements:
+        if d.within_source:
+            continue
+        for side in d.sides:
+            for claim in side.claims:
+                f = facets.get(claim)
+                for activity in f.activities if f else ():
+                    for goal in f.goals if f else ():
+                        found[(_slug(activity), _slug(goal))].add(side.position)
+    return found
+
+
+def matrix(
+    facets: dict[str, Facets], disagreements: list[DisagreementRow]
+) -> tuple[list[str], list[str], dict[tuple[str, str], Cell]]:
     """The most discussed activities and goals, and each cell's stances per source."""
     cells = effect_claims(facets)
     rows = [a for a, _ in Counter(a for a, _ in cells for _ in cells[(a, _)]).most_common(MAX_ROWS)]
     columns = [
         g for g, _ in Counter(g for _, g in cells for _ in cells[(_, g)]).most_common(MAX_COLUMNS)
     ]
+    disputed = _disputed_cells(facets, disagreements)
     table = {}
     for key, items in cells.items():
         stances: dict[str, set[str]] = defaultdict(set)
         for _, f in items:
             stances[f.slug].add(_slug(f.direction or ""))
-        table[key] = Cell({slug: tuple(sorted(ds)) for slug, ds in sorted(stances.items())})
+        table[key] = Cell(
+            {slug: tuple(sorted(ds)) for slug, ds in sorted(stances.items())},
+            contested=len(disputed.get(key, ())) >= 2,
+        )
     return rows, columns, table
 
 
 def source_against_source(
-    facets: dict[str, Facets], a: str, b: str
+    facets: dict[str, Facets], disagreements: list[DisagreementRow], a: str, b: str
 ) -> dict[str, list[tuple[str, str]]]:
-    """(activity, goal) pairs where two sources agree, disagree, or only one speaks."""
+    """(activity, goal) pairs where two sources agree, or only one speaks; a pair with claims
+    in a disagreement across sources is listed with that disagreement, not here."""
     found: dict[str, list[tuple[str, str]]] = {
         "agree": [],
-        "disagree": [],
+        "one qualifies the other": [],
         f"only {a}": [],
         f"only {b}": [],
     }
-    for key, cell in sorted(matrix(facets)[2].items()):
+    disputed = _disputed_cells(facets, disagreements)
+    for key, cell in sorted(matrix(facets, disagreements)[2].items()):
+        if key in disputed:
+            continue
         da, db = set(cell.stances.get(a, ())), set(cell.stances.get(b, ()))
         if da and db:
-            favourable = {"improves", "no-effect"}
-            opposed = ("impairs" in da and db & favourable) or ("impairs" in db and da & favourable)
-            kind = "disagree" if opposed else "agree" if da == db else "one qualifies the other"
-            found.setdefault(kind, []).append(key)
+            found["agree" if da == db else "one qualifies the other"].append(key)
         elif da:
             found[f"only {a}"].append(key)
         elif db:
@@ -87,7 +111,8 @@ def source_against_source(
 def compare() -> str:
     eng = engine()
     facets = eng.catalog.facets
-    rows, columns, table = matrix(facets)
+    disagreements = eng.catalog.disagreement_list
+    rows, columns, table = matrix(facets, disagreements)
     labels = {_slug(k): v for k, v in eng.labels.items()}
     slugs = sorted({s.slug for s in eng.sources.values()})
     titles = {s.slug: s.short_title for s in eng.sources.values()}
@@ -96,7 +121,9 @@ def compare() -> str:
     if activity and goal:
         for iri, f in effect_claims(facets).get((activity, goal), []):
             selected.setdefault(f.slug, []).append((iri, f))
-    versus = source_against_source(facets, slugs[0], slugs[1]) if len(slugs) >= 2 else {}
+    versus = (
+        source_against_source(facets, disagreements, slugs[0], slugs[1]) if len(slugs) >= 2 else {}
+    )
     return render_template(
         "compare.html",
         rows=rows,
@@ -110,4 +137,8 @@ def compare() -> str:
         goal=goal,
         selected=selected,
         versus=versus,
+        disagreements=disagreements,
+        facets=facets,
+        concept_labels=eng.labels,
+        concept_base=str(CONCEPT),
     )

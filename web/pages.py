@@ -34,7 +34,7 @@ def home() -> str:
         examples=EXAMPLES,
         sources=list(eng.sources.values()),
         claims=len(eng.catalog.facets),
-        disagreements=len({r.iri for rows in eng.catalog.disagreements.values() for r in rows}),
+        disagreements=eng.catalog.disagreement_list,
     )
 
 

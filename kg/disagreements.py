@@ -1,0 +1,175 @@
+"""Disagreement nodes as the graph has them: what every page, the API, the answers and
+`kgqa disagreements` list, read from the store with one query so they all agree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.infer import dissolves
+from kg.store import Store
+from kg.store import term_text as _value
+from kg.vocab import CONCEPT
+
+DISAGREEMENTS_QUERY = """
+SELECT ?d ?topic ?type ?within ?source ?activity ?goal ?position ?hedge ?claim WHERE {
+  ?d a kgqa:Disagreement ; kgqa:topic ?topic ; kgqa:disagreementType ?type ;
+     kgqa:withinSource ?within ; kgqa:activity ?activity ; kgqa:side ?side .
+  OPTIONAL { ?d kgqa:goal ?goal }
+  OPTIONAL { ?d kgqa:source ?source }
+  ?side kgqa:position ?position ; kgqa:strongestHedge ?hedge ; kgqa:claim ?claim .
+}"""
+RECONCILING_QUERY = """
+SELECT ?d ?caveat WHERE { ?d a kgqa:Disagreement ; kgqa:reconcilingCondition ?caveat }"""
+
+
+@dataclass(frozen=True)
+class SideRow:
+    """One position on a disputed question, its firmest hedge and its claims."""
+
+    position: str
+    hedge: str
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementRow:
+    """One disputed question, across the sources or within one (`source`), as the graph has it."""
+
+    iri: str
+    topic: str
+    type: str  # the slug of a kc: disagreement type
+    within_source: bool
+    source: str | None
+    activity: str
+    goal: str | None
+    sides: tuple[SideRow, ...]
+    caveats: tuple[str, ...]  # the reconciling conditions and audiences
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        return tuple(c for side in self.sides for c in side.claims)
+
+    @property
+    def dissolves(self) -> bool:
+        return dissolves(self.type)
+
+
+def load_disagreements(store: Store) -> list[DisagreementRow]:
+    """Every disagreement node of the graph, in a stable order (direct conflicts first)."""
+    sides: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    heads: dict[str, ox.QuerySolution] = {}
+    hedges: dict[tuple[str, str], str] = {}
+    for row in store.select(DISAGREEMENTS_QUERY):
+        iri, pos = _value(row["d"]) or "", _value(row["position"]) or ""
+        heads.setdefault(iri, row)
+        sides[iri][pos].append(_value(row["claim"]) or "")
+        hedges[(iri, pos)] = _value(row["hedge"]) or ""
+    reconciling: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(RECONCILING_QUERY):
+        reconciling[_value(row["d"]) or ""].add(_value(row["caveat"]) or "")
+    found = [
+        DisagreementRow(
+            iri=iri,
+            topic=_value(head["topic"]) or "",
+            type=(_value(head["type"]) or "").removeprefix(str(CONCEPT)),
+            within_source=_value(head["within"]) == "true",
+            source=_value(head["source"]),
+            activity=_value(head["activity"]) or "",
+            goal=_value(head["goal"]),
+            sides=tuple(
+                SideRow(pos, hedges[(iri, pos)], tuple(sorted(set(claims))))
+                for pos, claims in sorted(sides[iri].items())
+            ),
+            caveats=tuple(sorted(reconciling[iri])),
+        )
+        for iri, head in heads.items()
+    ]
+    return sorted(found, key=lambda d: (d.within_source, d.dissolves, d.topic, d.iri))
+
+
+QUOTES_QUERY = """
+SELECT DISTINCT ?claim ?slug ?quote ?start ?end WHERE {
+  ?d a kgqa:Disagreement ; kgqa:side/kgqa:claim ?claim .
+  ?claim schema:appearance/kgqa:slug ?slug ; kgqa:citation/oa:hasSelector ?qs, ?ps .
+  ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end .
+}"""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Where a claim on a side is stated: its source and verbatim quote."""
+
+    source: str
+    quote: str
+    start: int
+    end: int
+
+
+def load_passages(store: Store) -> dict[str, Passage]:
+    """The passage of every claim on a side of a disagreement, by claim IRI."""
+    return {
+        _value(r["claim"]) or "": Passage(
+            _value(r["slug"]) or "",
+            _value(r["quote"]) or "",
+            int(_value(r["start"]) or 0),
+            int(_value(r["end"]) or 0),
+        )
+        for r in store.select(QUOTES_QUERY)
+    }
+
+
+def to_json(
+    row: DisagreementRow, passages: dict[str, Passage], label: dict[str, str]
+) -> dict[str, Any]:
+    """One disagreement as `kgqa disagreements --json` and `/api/disagreements` give it."""
+
+    def name(iri: str | None) -> str | None:
+        return None if iri is None else label.get(iri, iri.rsplit("/", 1)[-1])
+
+    return {
+        "id": row.iri,
+        "topic": row.topic,
+        "type": row.type,
+        "type_label": name(str(CONCEPT[row.type])),
+        "within_source": row.within_source,
+        "source": row.source,
+        "activity": row.activity,
+        "goal": row.goal,
+        "reconciling": [name(c) for c in row.caveats],
+        "claims": list(row.claims),
+        "sides": [
+            {
+                "position": name(side.position),
+                "hedge": name(side.hedge),
+                "sources": sorted({passages[c].source for c in side.claims if c in passages}),
+                "claims": [
+                    {"claim": c, **passages[c].__dict__} if c in passages else {"claim": c}
+                    for c in side.claims
+                ],
+            }
+            for side in row.sides
+        ],
+    }
+
+
+def render_text(items: list[dict[str, Any]], width: int = 100) -> str:
+    """The disagreements as a reader's list: a heading per question, a line per side and source."""
+    lines: list[str] = []
+    for item in items:
+        scope = f"within {item['source']}" if item["within_source"] else "across sources"
+        lines.append(f"{item['type_label']} ({scope}): {item['topic']}")
+        for side in item["sides"]:
+            lines.append(f"  {side['position']} (at most {side['hedge']}):")
+            for claim in side["claims"]:
+                quote = " ".join(claim.get("quote", claim["claim"]).split())
+                text = f"    {claim.get('source', '?')}: \u201c{quote}\u201d"
+                lines.append(text if len(text) <= width else text[: width - 2] + "\u2026\u201d")
+        if item["reconciling"]:
+            lines.append(f"  told apart by: {', '.join(item['reconciling'])}")
+        lines.append("")
+    lines.append(f"{len(items)} disagreements")
+    return "\n".join(lines)
