@@ -141,7 +141,7 @@ def check_corpus(
         with _timer(timings, "anchor_s"):
             claims = anchor_claims(doc)
         with _timer(timings, "map_s"):
-            triples = source_graph(doc, claims)
+            triples = source_graph(doc, claims, ontology.slug_label)
         with _timer(timings, "validate_s"):
             key = cache.key(path.read_bytes(), doc.sha256) if cache else ""
             if validator is None or (cache and cache.passed(key)):

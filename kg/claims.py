@@ -20,9 +20,16 @@ SLUG_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _LINE = "__line__"
 
 CLAIM_FIELDS = {
-    "id", "kind", "quote", "occurrence", "summary", "activities", "goals", "direction", "stance",
-    "instead_of", "hedge", "caveats", "quantity", "attribution", "source_needed",
+    "id", "kind", "quote", "occurrence", "summary", "activities", "context", "goals", "direction",
+    "stance", "instead_of", "hedge", "caveats", "quantity", "attribution", "source_needed",
 }  # fmt: skip
+# a caveat's role in a claim: the YAML key and the ClaimSpec field it fills
+CAVEAT_ROLES = {
+    "condition": "conditions",
+    "reason": "reasons",
+    "audience": "audience",
+    "purpose": "purposes",
+}
 SOURCE_FIELDS = {"slug", "file", "title", "short_title", "aliases", "url", "publisher", "language"}
 
 
@@ -49,7 +56,11 @@ class ClaimSpec:
     line: int
     activities: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
-    caveats: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
     direction: str | None = None
     stance: str | None = None
     instead_of: str | None = None
@@ -57,6 +68,13 @@ class ClaimSpec:
     attribution: str | None = None
     source_needed: bool = False
     occurrence: int | None = None
+
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """Every caveat whatever its role: conditions, reasons, audience, purposes, once each."""
+        return tuple(
+            dict.fromkeys((*self.conditions, *self.reasons, *self.audience, *self.purposes))
+        )
 
 
 @dataclass(frozen=True)
@@ -130,20 +148,45 @@ class _ClaimReader:
             raise self.fail(raw[_LINE], claim_id, f"unknown {kind} `{value}` (one of: {options})")
         return value
 
-    def concepts(self, raw: dict[str, Any], key: str, claim_id: str, kind: str) -> tuple[str, ...]:
+    def concepts(
+        self, raw: dict[str, Any], key: str, claim_id: str, kind: str, line: int | None = None
+    ) -> tuple[str, ...]:
+        line = raw[_LINE] if line is None else line
         value = raw.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(raw[_LINE], claim_id, f"`{key}` must be a list of concept slugs")
+            raise self.fail(line, claim_id, f"`{key}` must be a list of concept slugs")
         for slug in value:
             if self.ontology.concept(kind, slug) is None:
                 raise self.fail(
-                    raw[_LINE],
-                    claim_id,
-                    f"unknown {kind} `{slug}` in `{key}` (not in ontology.ttl)",
+                    line, claim_id, f"unknown {kind} `{slug}` in `{key}` (not in ontology.ttl)"
                 )
         return tuple(value)
+
+    def caveats(self, raw: dict[str, Any], claim_id: str) -> dict[str, tuple[str, ...]]:
+        """`caveats:` as a mapping from role to caveat slugs, keyed by ClaimSpec field."""
+        value = raw.get("caveats")
+        if value is None:
+            return {}
+        roles = ", ".join(CAVEAT_ROLES)
+        if not isinstance(value, dict):
+            raise self.fail(
+                raw[_LINE],
+                claim_id,
+                f"`caveats` must map a role ({roles}) to a list, e.g. {{condition: [sore-legs]}}",
+            )
+        unknown = set(value) - set(CAVEAT_ROLES) - {_LINE}
+        if unknown:
+            bad = ", ".join(sorted(map(str, unknown)))
+            raise self.fail(
+                value[_LINE], claim_id, f"unknown caveat role(s) {bad} (one of: {roles})"
+            )
+        return {
+            field: self.concepts(value, role, claim_id, "caveat", line=value[_LINE])
+            for role, field in CAVEAT_ROLES.items()
+            if role in value
+        }
 
     def quantity(self, raw: dict[str, Any], claim_id: str) -> Quantity | None:
         value = raw.get("quantity")
@@ -190,7 +233,8 @@ class _ClaimReader:
             line=line,
             activities=self.concepts(raw, "activities", claim_id, "activity"),
             goals=self.concepts(raw, "goals", claim_id, "goal"),
-            caveats=self.concepts(raw, "caveats", claim_id, "caveat"),
+            context=self.concepts(raw, "context", claim_id, "activity"),
+            **self.caveats(raw, claim_id),
             direction=self.choice(
                 raw, "direction", claim_id, "direction", kind in ("effect", "alternative")
             ),
@@ -212,6 +256,11 @@ class _ClaimReader:
             raise self.fail(spec.line, spec.id, "an effect claim needs at least one goal")
         if spec.kind == "quantity" and spec.quantity is None:
             raise self.fail(spec.line, spec.id, "a quantity claim needs `quantity`")
+        both = sorted(set(spec.activities) & set(spec.context))
+        if both:
+            raise self.fail(
+                spec.line, spec.id, f"`{both[0]}` is in both `activities` and `context`"
+            )
 
     def attribution(self, raw: dict[str, Any], claim_id: str) -> str | None:
         value = self.text(raw, "attribution", claim_id, required=False)

@@ -119,6 +119,24 @@ class Ontology:
         authority = self.authorities.get(iri)
         return authority.name if authority is not None else str(iri)
 
+    def slug_label(self, slug: str) -> str:
+        """The prefLabel of the concept kc:<slug> (the slug itself when there is none)."""
+        concept = self.concepts.get(CONCEPT[slug])
+        return concept.pref_label if concept is not None else slug
+
+    def opposed(self, iri: URIRef) -> frozenset[URIRef]:
+        """The caveats that kgqa:opposes declares opposite to iri, read in both directions."""
+        return self._opposed_map.get(iri, frozenset())
+
+    @cached_property
+    def _opposed_map(self) -> dict[URIRef, frozenset[URIRef]]:
+        result: dict[URIRef, set[URIRef]] = {}
+        for a, b in self.graph.subject_objects(KGQA.opposes):
+            if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b:
+                result.setdefault(a, set()).add(b)
+                result.setdefault(b, set()).add(a)
+        return {k: frozenset(v) for k, v in result.items()}
+
     def expanded_iris(self, iri: str) -> frozenset[str]:
         """`expand` of a concept given and returned as IRI strings; computed once per concept."""
         return self._expanded_iris.get(iri) or frozenset({iri})

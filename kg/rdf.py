@@ -6,7 +6,7 @@ million triples in a few seconds this way. `to_rdflib` gives an rdflib graph for
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -198,7 +198,22 @@ def _add_citation(out: Triples, claim: AnchoredClaim, subject: str, source: ox.N
     out.add(annotation, T.oa_hasTarget, target)
 
 
-def _add_effects(out: Triples, claim: AnchoredClaim, subject: ox.NamedNode) -> None:
+Labels = Callable[[str], str]
+"""A concept's slug to its skos:prefLabel."""
+
+# how an effect's label reads for the directions whose label is not a verb
+EFFECT_PHRASES = {"no-effect": "{a} has no effect on {g}", "depends": "{a}'s effect on {g} depends"}
+
+
+def effect_label(activity: str, direction: str, goal: str, labels: Labels) -> str:
+    """An effect as a phrase: "running improves recovery"."""
+    a, g = labels(activity), labels(goal)
+    pattern = EFFECT_PHRASES.get(direction)
+    return pattern.format(a=a, g=g) if pattern else f"{a} {labels(direction)} {g}"
+
+
+def _add_effects(out: Triples, claim: AnchoredClaim, subject: ox.NamedNode, labels: Labels) -> None:
+    """One effect per activity and goal the claim names (never its context activities)."""
     spec = claim.spec
     if spec.direction is None:
         return
@@ -207,12 +222,13 @@ def _add_effects(out: Triples, claim: AnchoredClaim, subject: ox.NamedNode) -> N
             effect = node(effect_iri(activity, spec.direction, goal))
             out.add(subject, T.kgqa_asserts, effect)
             out.add(effect, A, T.kgqa_Effect)
+            out.add(effect, LABEL, text(effect_label(activity, spec.direction, goal, labels)))
             out.add(effect, T.kgqa_activity, concept(activity))
             out.add(effect, T.kgqa_goal, concept(goal))
             out.add(effect, T.kgqa_direction, concept(spec.direction))
 
 
-def _add_claim(out: Triples, claim: AnchoredClaim, source: ox.NamedNode) -> None:
+def _add_claim(out: Triples, claim: AnchoredClaim, source: ox.NamedNode, labels: Labels) -> None:
     spec, iri = claim.spec, str(claim.iri)
     subject = ox.NamedNode(iri)
     out.add(subject, A, T.kgqa_Claim)
@@ -227,8 +243,13 @@ def _add_claim(out: Triples, claim: AnchoredClaim, source: ox.NamedNode) -> None
     out.add(subject, T.kgqa_sourceNeeded, boolean(spec.source_needed))
     for predicate, slugs in (
         (T.kgqa_activity, spec.activities),
+        (T.kgqa_context, spec.context),
         (T.kgqa_goal, spec.goals),
-        (T.kgqa_caveat, spec.caveats),
+        (T.kgqa_condition, spec.conditions),
+        (T.kgqa_reason, spec.reasons),
+        (T.kgqa_audience, spec.audience),
+        (T.kgqa_purpose, spec.purposes),
+        (T.kgqa_caveat, spec.caveats),  # the super-property, materialised
     ):
         for slug in slugs:
             out.add(subject, predicate, concept(slug))
@@ -245,15 +266,18 @@ def _add_claim(out: Triples, claim: AnchoredClaim, source: ox.NamedNode) -> None
         quantity = ox.NamedNode(f"{iri}/quantity")
         out.add(subject, T.kgqa_quantity, quantity)
         _add_quantity(out, quantity, spec.quantity)
-    _add_effects(out, claim, subject)
+    _add_effects(out, claim, subject, labels)
     _add_citation(out, claim, iri, source)
 
 
-def source_graph(doc: Document, claims: list[AnchoredClaim]) -> list[ox.Triple]:
-    """Every triple one source contributes: its description, its claims and their citations."""
+def source_graph(doc: Document, claims: list[AnchoredClaim], labels: Labels) -> list[ox.Triple]:
+    """Every triple one source contributes: its description, its claims and their citations.
+
+    `labels` names the concepts in the effects' labels (`Ontology.slug_label`).
+    """
     out = Triples()
     _add_source(out, doc)
     source = node(doc.iri)
     for claim in claims:
-        _add_claim(out, claim, source)
+        _add_claim(out, claim, source, labels)
     return out.to_list()

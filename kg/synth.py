@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from kg.claims import CAVEAT_ROLES as ROLE_FIELDS
 from kg.ontology import Ontology
 
 HEDGE_WORDS = {"certain": "", "likely": "can ", "possible": "may "}
@@ -24,6 +25,7 @@ DIRECTION_PHRASES = {
     "no-effect": "leave unchanged",
     "depends": "help or hurt, depending on the person,",
 }
+CAVEAT_ROLES = tuple(ROLE_FIELDS)
 KIND_SHARE = (
     ("effect", 0.55),
     ("recommendation", 0.15),
@@ -68,7 +70,9 @@ class _Writer:
         kind = _kind(self.rng)
         activity, goal = self.rng.choice(self.activities), self.rng.choice(self.goals)
         hedge = self.rng.choice(sorted(HEDGE_WORDS))
-        caveats = sorted(self.rng.sample(self.caveats, k=self.rng.choice((0, 0, 1, 2))))
+        caveats: dict[str, list[str]] = {}
+        for caveat in sorted(self.rng.sample(self.caveats, k=self.rng.choice((0, 0, 1, 2)))):
+            caveats.setdefault(self.rng.choice(CAVEAT_ROLES), []).append(caveat)
         tag = f"Finding {self.slug}-{number}"
         base: dict[str, Any] = {
             "id": f"c{number}",
@@ -77,7 +81,7 @@ class _Writer:
             "activities": [activity],
         }
         if caveats:
-            base["caveats"] = caveats
+            base["caveats"] = dict(sorted(caveats.items()))
         if kind == "effect":
             direction = self.leaning.setdefault(
                 (activity, goal), self.rng.choice(sorted(DIRECTION_PHRASES))
@@ -88,7 +92,7 @@ class _Writer:
             base |= {"goals": [goal], "direction": direction}
             summary = f"{activity} {HEDGE_WORDS[hedge]}{DIRECTION_PHRASES[direction]} {goal}"
         elif kind == "recommendation":
-            stance = self.rng.choice(("recommended", "discouraged", "conditional"))
+            stance = self.rng.choice(("recommended", "discouraged", "conditional", "optional"))
             text = f"{tag}: {activity} is {stance} after leg day."
             base |= {"stance": stance}
             summary = f"{activity} is {stance} after leg day"

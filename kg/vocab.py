@@ -44,6 +44,12 @@ class KGQA(DefinedNamespace):
     insteadOf: URIRef
     hedge: URIRef
     caveat: URIRef
+    condition: URIRef
+    reason: URIRef
+    audience: URIRef
+    purpose: URIRef
+    context: URIRef
+    opposes: URIRef
     quantity: URIRef
     sourceNeeded: URIRef
     claimId: URIRef

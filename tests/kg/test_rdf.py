@@ -9,7 +9,11 @@ from rdflib.compare import graph_diff, isomorphic
 
 from kg.anchor import anchor_quote
 from kg.claims import ClaimSpec, Quantity, SourceSpec
+from kg.ontology import load_ontology
 from kg.rdf import AnchoredClaim, Document, source_graph, to_rdflib
+
+LABELS = load_ontology().slug_label
+NS = {"kgqa": "https://w3id.org/kgqa/ontology#", "kc": "https://w3id.org/kgqa/concept/"}
 
 TEXT = "Intro.\nSoreness lasts 48 to 72 hours.\n"
 QUOTE = "Soreness lasts 48 to 72 hours."
@@ -38,7 +42,9 @@ src:s1 a kgqa:Source, schema:CreativeWork, prov:Entity ;
     schema:appearance src:s1 ; prov:wasDerivedFrom src:s1 ;
     schema:description "soreness lasts 48 to 72 hours" ; rdfs:label "soreness lasts 48 to 72 hours" ;
     kgqa:hedge kc:certain ; kgqa:sourceNeeded false ;
-    kgqa:activity kc:leg-day ; kgqa:goal kc:soreness-relief ; kgqa:caveat kc:high-intensity ;
+    kgqa:activity kc:leg-day ; kgqa:goal kc:soreness-relief ;
+    kgqa:condition kc:high-intensity ; kgqa:audience kc:goal-hypertrophy ;
+    kgqa:caveat kc:high-intensity, kc:goal-hypertrophy ;
     prov:wasAttributedTo ka:american-council-on-exercise ;
     kgqa:quantity <https://w3id.org/kgqa/claim/s1/doms/quantity> ;
     kgqa:citation <https://w3id.org/kgqa/claim/s1/doms/citation> .
@@ -75,7 +81,8 @@ def test_quantity_claim_maps_to_annotation_provenance_and_selectors() -> None:
         line=1,
         activities=("leg-day",),
         goals=("soreness-relief",),
-        caveats=("high-intensity",),
+        conditions=("high-intensity",),
+        audience=("goal-hypertrophy",),
         quantity=Quantity(text="48 to 72 hours", unit="hour", minimum=48, maximum=72),
         attribution="american-council-on-exercise",
     )
@@ -89,7 +96,7 @@ def test_quantity_claim_maps_to_annotation_provenance_and_selectors() -> None:
     )
     doc = Document(spec=spec, text=TEXT, sha256="abc")
     anchored = AnchoredClaim(spec=claim, source_slug="s1", anchor=anchor_quote(TEXT, QUOTE))
-    actual = to_rdflib(source_graph(doc, [anchored]))
+    actual = to_rdflib(source_graph(doc, [anchored], LABELS))
     expected = Graph().parse(data=EXPECTED, format="turtle")
     _, only_actual, only_expected = graph_diff(actual, expected)
     assert isomorphic(actual, expected), (
@@ -98,7 +105,14 @@ def test_quantity_claim_maps_to_annotation_provenance_and_selectors() -> None:
     )
 
 
-def test_effect_claim_asserts_one_shared_effect_per_activity_and_goal() -> None:
+def _effect_graph(claim: ClaimSpec) -> Graph:
+    spec = SourceSpec(slug="s1", file="s1.txt", title="T", claims_path=Path("x"), claims=(claim,))
+    doc = Document(spec=spec, text=TEXT, sha256="abc")
+    anchored = AnchoredClaim(claim, "s1", anchor_quote(TEXT, "Intro."))
+    return to_rdflib(source_graph(doc, [anchored], LABELS))
+
+
+def test_effect_claim_asserts_one_labelled_effect_per_activity_and_goal() -> None:
     claim = ClaimSpec(
         id="e",
         kind="effect",
@@ -110,12 +124,36 @@ def test_effect_claim_asserts_one_shared_effect_per_activity_and_goal() -> None:
         goals=("recovery",),
         direction="impairs",
     )
-    spec = SourceSpec(slug="s1", file="s1.txt", title="T", claims_path=Path("x"), claims=(claim,))
-    doc = Document(spec=spec, text=TEXT, sha256="abc")
-    graph = to_rdflib(source_graph(doc, [AnchoredClaim(claim, "s1", anchor_quote(TEXT, "Intro."))]))
-    rows = graph.query(
-        """SELECT ?act WHERE { ?c kgqa:asserts ?e . ?e kgqa:activity ?act ;
+    rows = _effect_graph(claim).query(
+        """SELECT ?label WHERE { ?c kgqa:asserts ?e . ?e kgqa:activity ?act ; rdfs:label ?label ;
              kgqa:goal kc:recovery ; kgqa:direction kc:impairs . }""",
-        initNs={"kgqa": "https://w3id.org/kgqa/ontology#", "kc": "https://w3id.org/kgqa/concept/"},
+        initNs=NS,
     )
-    assert sorted(str(r[0]).rsplit("/", 1)[-1] for r in rows) == ["jogging", "running"]  # type: ignore[index]
+    assert sorted(str(r[0]) for r in rows) == [
+        "jogging impairs recovery",
+        "running impairs recovery",
+    ]  # type: ignore[index]
+
+
+def test_context_activity_is_recorded_but_asserts_no_effect() -> None:
+    claim = ClaimSpec(
+        id="e",
+        kind="effect",
+        quote="Intro.",
+        summary="s",
+        hedge="likely",
+        line=1,
+        activities=("running",),
+        context=("leg-day",),
+        goals=("recovery",),
+        direction="no-effect",
+    )
+    graph = _effect_graph(claim)
+    effects = graph.query(
+        "SELECT ?act ?label WHERE { ?c kgqa:asserts ?e . ?e kgqa:activity ?act ; rdfs:label ?label }",
+        initNs=NS,
+    )
+    assert [(str(a).rsplit("/", 1)[-1], str(label)) for a, label in effects] == [  # type: ignore[misc]
+        ("running", "running has no effect on recovery")
+    ]
+    assert graph.query("ASK { ?c kgqa:context kc:leg-day }", initNs=NS).askAnswer

@@ -29,8 +29,16 @@ def test_synthetic_corpus_builds_with_every_claim_kind_and_disagreements(tmp_pat
     written = write_corpus(
         load_ontology(), SynthSpec(sources=3, claims_per_source=40, seed=1), corpus
     )
-    kinds = {c["kind"] for path in written for c in yaml.safe_load(path.read_text())["claims"]}
-    assert kinds == {"effect", "recommendation", "alternative", "quantity", "fact"}
+    claims = [c for path in written for c in yaml.safe_load(path.read_text())["claims"]]
+    assert {c["kind"] for c in claims} == {
+        "effect",
+        "recommendation",
+        "alternative",
+        "quantity",
+        "fact",
+    }
+    roles = {role for c in claims for role in c.get("caveats", {})}
+    assert roles == {"condition", "reason", "audience", "purpose"}
     report = build(corpus, tmp_path / "data")
     assert report.sources == 3 and report.claims == 120
     assert report.disagreements > 0
