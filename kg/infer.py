@@ -15,7 +15,7 @@ muscle growth and muscle retention).
 
 Why the sides differ, for two claims on opposed positions, in this order:
 - different conditions: a condition of one opposes a condition of the other (a light jog
-  against an intense run), or within one source, one states a condition the other does not;
+  against an intense run), or within one source, the two state different conditions;
 - different audience: an audience of one opposes the other's (bodybuilders, endurance runners);
 - within one source: the same source, nothing reconciles them;
 - direct conflict: different sources, nothing reconciles them.
@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import product
+from itertools import combinations, product
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -72,21 +72,15 @@ class Rules:
 
     @cached_property
     def _opposes(self) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = defaultdict(set)
-        for a, b in self.ontology.graph.subject_objects(KGQA.opposes):
-            found[_slug(a)].add(_slug(b))
-            found[_slug(b)].add(_slug(a))
         # A concept opposes what its broader concepts oppose, and their narrower concepts too.
         closed: dict[str, frozenset[str]] = {}
         for iri in self.ontology.concepts:
-            slug = _slug(iri)
-            mine = {slug} | {_slug(x) for x in self.ontology.ancestors(iri)}
-            others = {o for s in mine for o in found.get(s, ())}
-            others |= {
-                _slug(d) for o in tuple(others) for d in self.ontology.descendants(CONCEPT[o])
+            others = {
+                o for x in (iri, *self.ontology.ancestors(iri)) for o in self.ontology.opposed(x)
             }
+            others |= {d for o in tuple(others) for d in self.ontology.descendants(o)}
             if others:
-                closed[slug] = frozenset(others)
+                closed[_slug(iri)] = frozenset(map(_slug, others))
         return closed
 
     @cached_property
@@ -104,6 +98,35 @@ class Rules:
                 value = self.ontology.graph.value(concept_.iri, SKOS.notation)
             ranks[concept_.slug] = int(str(value)) if value is not None else 0
         return ranks
+
+    @cached_property
+    def _leans(self) -> dict[str, str]:
+        return {_slug(a): _slug(b) for a, b in self.ontology.graph.subject_objects(KGQA.leansTo)}
+
+    @cached_property
+    def _implied(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for a, b in self.ontology.graph.subject_objects(KGQA.impliesCondition):
+            found[_slug(a)].add(_slug(b))
+        return {k: frozenset(v) for k, v in found.items()}
+
+    def position(self, claim: AnchoredClaim, whether: bool = False) -> str | None:
+        """The direction of an effect, the stance of a recommendation; None for other claims.
+
+        On whether to do an activity at all (`whether`), an effect takes the stance its
+        direction leans to: a benefit speaks for doing it, a harm against.
+        """
+        spec = claim.spec
+        if spec.kind == "recommendation":
+            return spec.stance
+        if spec.kind == "effect" and spec.direction:
+            return self._leans.get(spec.direction) if whether else spec.direction
+        return None
+
+    def conditions(self, claim: AnchoredClaim) -> frozenset[str]:
+        """The conditions a claim states, and those its activities imply (a jog is light)."""
+        implied = {c for a in claim.spec.activities for c in self._implied.get(a, ())}
+        return frozenset(claim.spec.conditions) | implied
 
     def opposed(self, a: str, b: str) -> bool:
         return b in self._opposes.get(a, ())
@@ -131,6 +154,15 @@ class Rules:
         # The highest non-root ancestor: the one with the most ancestors of its own is lowest.
         return _slug(min(below_root, key=lambda g: (len(self.ontology.ancestors(g)), str(g))))
 
+    def common_activity(self, activities: set[str]) -> str | None:
+        """The most specific activity all of them fall under, short of a root; None if only a
+        root covers them all."""
+        chains = [{a, *(_slug(x) for x in self.ontology.ancestors(CONCEPT[a]))} for a in activities]
+        shared = [a for a in set.intersection(*chains) if not self.ontology.is_top(CONCEPT[a])]
+        return max(
+            shared, key=lambda a: (len(self.ontology.ancestors(CONCEPT[a])), a), default=None
+        )
+
     def activity_reaches(self, general: str, specific: str) -> bool:
         """True when a claim about `general` speaks of `specific` (the same, or broader, not a
         root of its hierarchy)."""
@@ -140,31 +172,30 @@ class Rules:
         return iri in self.ontology.ancestors(CONCEPT[specific]) and not self.ontology.is_top(iri)
 
 
-def position(claim: AnchoredClaim) -> str | None:
-    """The direction of an effect, the stance of a recommendation; None for other claims."""
-    spec = claim.spec
-    if spec.kind == "effect":
-        return spec.direction
-    if spec.kind == "recommendation":
-        return spec.stance
-    return None
+def relation(rules: Rules, a: AnchoredClaim, b: AnchoredClaim, whether: bool = False) -> str | None:
+    """Why two claims on the same question differ (a type above), or None when they do not.
 
-
-def relation(rules: Rules, a: AnchoredClaim, b: AnchoredClaim) -> str | None:
-    """Why two claims on the same question differ (a type above), or None when they do not."""
-    pa, pb = position(a), position(b)
+    On whether to do an activity (`whether`), two effects differ only when they address
+    opposed audiences: a benefit to one goal and a harm to another are pros and cons, not a
+    disagreement.
+    """
+    pa, pb = rules.position(a, whether), rules.position(b, whether)
     if pa is None or pb is None or pa == pb:
+        return None
+    opposed_audience = bool(rules.opposing(a.spec.audience, b.spec.audience))
+    if whether and a.spec.kind == b.spec.kind == "effect" and not opposed_audience:
         return None
     if rules.stronger(pa, pb):
         return STRENGTH  # a source that says a thing firmly and elsewhere softly, too
     if not rules.opposed(pa, pb):
         return None
-    if rules.opposing(a.spec.conditions, b.spec.conditions):
+    ca, cb = rules.conditions(a), rules.conditions(b)
+    if rules.opposing(ca, cb):
         return CONDITIONS
-    if rules.opposing(a.spec.audience, b.spec.audience):
+    if opposed_audience:
         return AUDIENCE
-    if a.source_slug == b.source_slug:
-        return CONDITIONS if bool(a.spec.conditions) != bool(b.spec.conditions) else WITHIN
+    if a.source_slug == b.source_slug:  # a source that qualifies one of its claims, not the other
+        return CONDITIONS if ca != cb else WITHIN
     return DIRECT
 
 
@@ -238,13 +269,14 @@ class Disagreement:
 
 
 def _keys(rules: Rules, claim: AnchoredClaim) -> Iterator[tuple[Question, bool]]:
-    """Every question the claim speaks to, and whether it names the question's activity itself."""
+    """Every question the claim speaks to, and whether it names the question's activity itself:
+    an effect speaks to its goals and to whether to do the activity at all."""
     spec = claim.spec
-    if position(claim) is None:
-        return
-    goals: tuple[str | None, ...] = (None,)
-    if spec.kind == "effect":
-        goals = tuple(sorted({rules.goal_question(g) for g in spec.goals}))
+    goals: tuple[str | None, ...] = ()
+    if rules.position(claim) is not None:
+        goals = (None,)
+    if spec.kind == "effect" and spec.direction:
+        goals += tuple(sorted({rules.goal_question(g) for g in spec.goals}))
     seen: set[tuple[Question, bool]] = set()
     for activity in spec.activities:
         for level in rules.levels(activity):
@@ -277,34 +309,42 @@ class _Question:
 
 
 def _pair_types(
-    rules: Rules, exact: Sequence[AnchoredClaim], others: Sequence[AnchoredClaim]
+    rules: Rules, exact: Sequence[AnchoredClaim], others: Sequence[AnchoredClaim], whether: bool
 ) -> set[tuple[str | None, str]]:
     """The (scope, type) of every pair of one claim naming the activity and one other claim:
     scope None across sources, else the one source.
 
-    Claims are compared by signature (source, position, conditions, audience), so the work
-    follows the number of distinct signatures, not the number of claims.
+    Claims are compared by signature (source, kind, position, conditions, audience), so the
+    work follows the number of distinct signatures, not the number of claims.
     """
 
     def distinct(claims: Sequence[AnchoredClaim]) -> list[AnchoredClaim]:
         out: dict[tuple[object, ...], AnchoredClaim] = {}
         for c in claims:
-            key = (c.source_slug, position(c), c.spec.conditions, c.spec.audience)
+            key = (
+                c.source_slug,
+                c.spec.kind,
+                rules.position(c, whether),
+                rules.conditions(c),
+                c.spec.audience,
+            )
             out.setdefault(key, c)
         return list(out.values())
 
     found: set[tuple[str | None, str]] = set()
     for a, b in product(distinct(exact), distinct(others)):
-        kind = relation(rules, a, b)
+        kind = relation(rules, a, b, whether)
         if kind is not None:
             found.add((a.source_slug if a.source_slug == b.source_slug else None, kind))
     return found
 
 
-def _sides(rules: Rules, claims: Sequence[AnchoredClaim], positions: set[str]) -> tuple[Side, ...]:
+def _sides(
+    rules: Rules, claims: Sequence[AnchoredClaim], positions: set[str], whether: bool
+) -> tuple[Side, ...]:
     by_position: dict[str, list[AnchoredClaim]] = defaultdict(list)
     for claim in claims:
-        pos = position(claim)
+        pos = rules.position(claim, whether)
         if pos in positions:
             by_position[pos].append(claim)
     return tuple(
@@ -326,13 +366,14 @@ def _context(rules: Rules, claims: Sequence[AnchoredClaim]) -> str | None:
     return None
 
 
-def _reconciling(rules: Rules, sides: Sequence[Side]) -> tuple[str, ...]:
-    """The conditions and audiences of one side that oppose another's (on each side's union of
-    them, so linear in the claims)."""
+def _reconciling(rules: Rules, sides: Sequence[Side], within: bool) -> tuple[str, ...]:
+    """The conditions and audiences that tell opposed sides apart: those that oppose one another
+    and, within one source, the conditions only one side states (on each side's union of them,
+    so linear in the claims)."""
     found: set[str] = set()
     unions = {
         side.position: (
-            {x for c in side.claims for x in c.spec.conditions},
+            {x for c in side.claims for x in rules.conditions(c)},
             {x for c in side.claims for x in c.spec.audience},
         )
         for side in sides
@@ -340,56 +381,127 @@ def _reconciling(rules: Rules, sides: Sequence[Side]) -> tuple[str, ...]:
     for one, other in product(sides, sides):
         if one.position >= other.position or not rules.opposed(one.position, other.position):
             continue
-        for mine, theirs in zip(unions[one.position], unions[other.position], strict=True):
-            for x, y in rules.opposing(mine, theirs):
-                found |= {x, y}
+        (mine, my_audience), (theirs, their_audience) = unions[one.position], unions[other.position]
+        for x, y in rules.opposing(mine, theirs) + rules.opposing(my_audience, their_audience):
+            found |= {x, y}
+        if within:
+            found |= mine ^ theirs
     return tuple(sorted(found))
 
 
-def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[Disagreement]:
-    """Every disputed question, across the sources and within each, in a stable order."""
-    rules = Rules(ontology)
+@dataclass
+class _Raw:
+    """A disputed question at one activity and scope, before related ones are merged."""
+
+    question: Question
+    scope: str | None
+    kinds: set[str]
+    members: list[AnchoredClaim]
+
+
+def _raw_disagreements(rules: Rules, claims: list[AnchoredClaim]) -> list[_Raw]:
     questions: dict[Question, _Question] = defaultdict(_Question)
     for claim in sorted(claims, key=lambda c: str(c.iri)):
         for question, names_it in _keys(rules, claim):
             bucket = questions[question]
             (bucket.exact if names_it else bucket.general).append(claim)
-    found: list[Disagreement] = []
+    found: list[_Raw] = []
     for question in sorted(questions, key=lambda q: (q.activity, q.goal or "")):
         bucket = questions[question]
         if not bucket.exact:
             continue
         everyone = bucket.exact + bucket.general
-        pairs = _pair_types(rules, bucket.exact, everyone)
-        scopes = sorted({scope for scope, _ in pairs}, key=lambda s: (s is not None, s or ""))
-        for scope in scopes:
-            kinds = {kind for s, kind in pairs if s == scope}
-            kind = next(k for k in SEVERITY if k in kinds)
+        pairs = _pair_types(rules, bucket.exact, everyone, whether=question.goal is None)
+        for scope in sorted({s for s, _ in pairs}, key=lambda s: (s is not None, s or "")):
             members = [c for c in everyone if scope is None or c.source_slug == scope]
-            positions = {
-                p
-                for c in members
-                if (p := position(c)) is not None
-                and any(
-                    rules.opposed(p, q) or rules.stronger(p, q)
-                    for q in {position(m) for m in members}
-                    if q is not None
-                )
-            }
-            sides = _sides(rules, _unique(members), positions)
-            if len(sides) < 2:
-                continue
-            found.append(
-                Disagreement(
-                    question=question,
-                    source=scope,
-                    type=kind,
-                    sides=sides,
-                    reconciling=_reconciling(rules, sides),
-                    context=_context(rules, members),
-                )
-            )
+            found.append(_Raw(question, scope, {k for s, k in pairs if s == scope}, members))
     return found
+
+
+def _merged(rules: Rules, raws: list[_Raw]) -> list[list[_Raw]]:
+    """Raw questions of one goal and scope whose activities are related (running, jogging) or
+    that share a claim ("a light jog or sprint intervals"), grouped: a reader asks them once."""
+    groups: dict[tuple[str | None, str | None], list[_Raw]] = defaultdict(list)
+    for raw in raws:
+        groups[(raw.question.goal, raw.scope)].append(raw)
+    merged: list[list[_Raw]] = []
+    for members in groups.values():
+        named = [{c.iri for c in raw.members if raw.question.activity in c.spec.activities}
+                 for raw in members]  # fmt: skip
+
+        def linked(
+            i: int, j: int, members: list[_Raw] = members, named: list[set[URIRef]] = named
+        ) -> bool:
+            a, b = members[i].question.activity, members[j].question.activity
+            if rules.activity_reaches(a, b) or rules.activity_reaches(b, a):
+                return True
+            return bool(named[i] & named[j]) and rules.common_activity({a, b}) is not None
+
+        merged.extend([members[i] for i in cluster] for cluster in _clusters(len(members), linked))
+    return merged
+
+
+def _clusters(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
+    """0..n-1 in groups joined by `linked` (union-find), each group in ascending order."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in combinations(range(n), 2):
+        if linked(i, j):
+            parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[root(i)].append(i)
+    return list(groups.values())
+
+
+def _name(rules: Rules, group: list[_Raw]) -> str:
+    """The activity a merged question is named by: the one most of its claims name; on a tie,
+    the most specific activity covering the tied ones."""
+
+    def named(raw: _Raw) -> int:
+        return sum(raw.question.activity in c.spec.activities for c in raw.members)
+
+    most = max(named(raw) for raw in group)
+    tied = {raw.question.activity for raw in group if named(raw) == most}
+    if len(tied) == 1:
+        return tied.pop()
+    return rules.common_activity(tied) or min(tied)
+
+
+def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[Disagreement]:
+    """Every disputed question, across the sources and within each, in a stable order."""
+    rules = Rules(ontology)
+    found: list[Disagreement] = []
+    for group in _merged(rules, _raw_disagreements(rules, claims)):
+        kinds = set().union(*(raw.kinds for raw in group))
+        whether = group[0].question.goal is None
+        members = _unique(c for raw in group for c in raw.members)
+        held = {p for c in members if (p := rules.position(c, whether)) is not None}
+        positions = {
+            p for p in held if any(rules.opposed(p, q) or rules.stronger(p, q) for q in held)
+        }
+        sides = _sides(rules, members, positions, whether)
+        if len(sides) < 2:
+            continue
+        scope = group[0].scope
+        activity = _name(rules, group)
+        found.append(
+            Disagreement(
+                question=Question(activity, group[0].question.goal),
+                source=scope,
+                type=next(k for k in SEVERITY if k in kinds),
+                sides=sides,
+                reconciling=_reconciling(rules, sides, within=scope is not None),
+                context=_context(rules, members),
+            )
+        )
+    return sorted(found, key=lambda d: (d.activity, d.goal or "", d.source or ""))
 
 
 def _unique(claims: Iterable[AnchoredClaim]) -> list[AnchoredClaim]:

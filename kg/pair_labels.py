@@ -19,7 +19,7 @@ import yaml
 from kg.build import anchor_claims, read_document
 from kg.claims import find_claims_files, read_claims_file
 from kg.errors import CorpusError
-from kg.infer import SEVERITY, Rules, questions_of, relation
+from kg.infer import SEVERITY, Question, Rules, questions_of, relation
 from kg.ontology import Ontology
 from kg.rdf import AnchoredClaim
 
@@ -108,7 +108,8 @@ def predict(
     found = {
         kind
         for x, y in product(xs, ys)
-        if _share(rules, x, y) and (kind := relation(rules, x, y)) is not None
+        for question in _shared(rules, x, y)
+        if (kind := relation(rules, x, y, whether=question.goal is None)) is not None
     }
     if labelled in found:
         return labelled
@@ -139,13 +140,13 @@ def evaluate(corpus: Path, ontology: Ontology, labels_path: Path) -> Scores:
         if pair["label"] not in LABELS:
             raise CorpusError(f"{labels_path}: pair {pair['id']}: unknown label {pair['label']!r}")
         labelled = LABELS[pair["label"]]
-        outcomes.append(Outcome(str(pair["id"]), labelled, predict(rules, *sides, labelled)))
+        xs, ys = sides
+        outcomes.append(Outcome(str(pair["id"]), labelled, predict(rules, xs, ys, labelled)))
     return Scores(tuple(outcomes))
 
 
-def _share(rules: Rules, x: AnchoredClaim, y: AnchoredClaim) -> bool:
-    """True when the two claims speak to one question and one of them names its activity."""
-    return bool(
-        questions_of(rules, x) & questions_of(rules, y, named_only=True)
-        or questions_of(rules, x, named_only=True) & questions_of(rules, y)
+def _shared(rules: Rules, x: AnchoredClaim, y: AnchoredClaim) -> frozenset[Question]:
+    """The questions both claims speak to, of which one of them names the activity."""
+    return (questions_of(rules, x) & questions_of(rules, y, named_only=True)) | (
+        questions_of(rules, x, named_only=True) & questions_of(rules, y)
     )

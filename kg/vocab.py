@@ -34,6 +34,8 @@ class KGQA(DefinedNamespace):
     Authority: URIRef
     Quantity: URIRef
     Disagreement: URIRef
+    Side: URIRef
+    DisagreementType: URIRef
     Intent: URIRef
 
     activity: URIRef
@@ -58,9 +60,20 @@ class KGQA(DefinedNamespace):
     slug: URIRef
     fileName: URIRef
     textLength: URIRef
-    disputes: URIRef
-    reconcilingCaveat: URIRef
+    side: URIRef
+    position: URIRef
+    strongestHedge: URIRef
+    claim: URIRef
+    heldBy: URIRef
+    disagreementType: URIRef
+    reconcilingCondition: URIRef
     withinSource: URIRef
+    source: URIRef
+    weakerThan: URIRef
+    leansTo: URIRef
+    impliesCondition: URIRef
+    contextPhrase: URIRef
+    rank: URIRef
     topic: URIRef
     buildId: URIRef
 

@@ -94,7 +94,7 @@ def test_opposing_conditions_dissolve_a_disagreement_and_are_named(ontology: Ont
 
 
 def test_a_reason_is_not_a_condition(ontology: Ontology) -> None:
-    """"Due to its intensity" explains a claim; it does not restrict it to intense running."""
+    """ "Due to its intensity" explains a claim; it does not restrict it to intense running."""
     claims = [
         claim("001", "helps", "improves"),
         claim("000", "hurts", "impairs", reasons=("high-intensity",)),
@@ -106,7 +106,9 @@ def test_a_reason_is_not_a_condition(ontology: Ontology) -> None:
 
 def test_opposed_audiences_are_a_different_audience(ontology: Ontology) -> None:
     claims = [
-        claim("000", "bodybuilders", "impairs", goal="muscle-growth", audience=("goal-hypertrophy",)),
+        claim(
+            "000", "bodybuilders", "impairs", goal="muscle-growth", audience=("goal-hypertrophy",)
+        ),
         claim("001", "runners", "improves", goal="muscle-growth", audience=("goal-endurance",)),
     ]
     assert one(find_disagreements(ontology, claims)).type == "different-audience"
@@ -147,14 +149,20 @@ def test_a_claim_on_a_broader_activity_speaks_of_the_narrower(ontology: Ontology
 
 
 def test_unrelated_activities_do_not_disagree(ontology: Ontology) -> None:
-    claims = [claim("000", "walk-helps", "improves", "walking"), claim("001", "run-hurts", "impairs")]
+    claims = [
+        claim("000", "walk-helps", "improves", "walking"),
+        claim("001", "run-hurts", "impairs"),
+    ]
     assert find_disagreements(ontology, claims) == []
 
 
 def test_relation_is_symmetric(ontology: Ontology) -> None:
     rules = Rules(ontology)
     pairs = [
-        (claim("000", "a", "improves", conditions=("low-intensity",)), claim("001", "b", "impairs")),
+        (
+            claim("000", "a", "improves", conditions=("low-intensity",)),
+            claim("001", "b", "impairs"),
+        ),
         (claim("000", "a", "recommended", goal=None), claim("000", "b", "optional", goal=None)),
         (claim("000", "a", "no-effect"), claim("001", "b", "impairs")),
     ]

@@ -14,7 +14,9 @@ from kg.resources import bundled_corpus
 LABELS = Path(__file__).parent / "data" / "disagreement_pairs.yaml"
 
 
-def test_precision_and_recall_on_the_hand_labelled_pairs(capsys: pytest.CaptureFixture[str]) -> None:
+def test_precision_and_recall_on_the_hand_labelled_pairs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     scores = evaluate(bundled_corpus(), load_ontology(), LABELS)
     with capsys.disabled():
         print("\n" + scores.report())
