@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request
 
 from kg.disagreements import DisagreementRow
+from kg.infer import Rules
 from kg.vocab import CONCEPT
 from qa.catalog import Facets
 from web.api import engine
@@ -43,25 +44,26 @@ def effect_claims(facets: dict[str, Facets]) -> dict[tuple[str, str], list[tuple
 
 
 def _disputed_cells(
-    facets: dict[str, Facets], disagreements: list[DisagreementRow]
+    facets: dict[str, Facets], disagreements: list[DisagreementRow], rules: Rules
 ) -> dict[tuple[str, str], set[str]]:
-    """Each (activity, goal) cell with claims in a disagreement across sources: the positions of
-    the sides they are on."""
+    """Each (activity, goal) cell whose claims sit on a side of a disagreement across sources
+    on that goal: the positions of those sides."""
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
     for d in disagreements:
-        if d.within_source:
+        if d.within_source or d.goal is None:  # whether to do it at all: no cell of its own
             continue
         for side in d.sides:
             for claim in side.claims:
                 f = facets.get(claim)
                 for activity in f.activities if f else ():
                     for goal in f.goals if f else ():
-                        found[(_slug(activity), _slug(goal))].add(side.position)
+                        if rules.goal_question(_slug(goal)) == _slug(d.goal):
+                            found[(_slug(activity), _slug(goal))].add(side.position)
     return found
 
 
 def matrix(
-    facets: dict[str, Facets], disagreements: list[DisagreementRow]
+    facets: dict[str, Facets], disagreements: list[DisagreementRow], rules: Rules
 ) -> tuple[list[str], list[str], dict[tuple[str, str], Cell]]:
     """The most discussed activities and goals, and each cell's stances per source."""
     cells = effect_claims(facets)
@@ -69,7 +71,7 @@ def matrix(
     columns = [
         g for g, _ in Counter(g for _, g in cells for _ in cells[(_, g)]).most_common(MAX_COLUMNS)
     ]
-    disputed = _disputed_cells(facets, disagreements)
+    disputed = _disputed_cells(facets, disagreements, rules)
     table = {}
     for key, items in cells.items():
         stances: dict[str, set[str]] = defaultdict(set)
@@ -83,7 +85,7 @@ def matrix(
 
 
 def source_against_source(
-    facets: dict[str, Facets], disagreements: list[DisagreementRow], a: str, b: str
+    facets: dict[str, Facets], disagreements: list[DisagreementRow], rules: Rules, a: str, b: str
 ) -> dict[str, list[tuple[str, str]]]:
     """(activity, goal) pairs where two sources agree, or only one speaks; a pair with claims
     in a disagreement across sources is listed with that disagreement, not here."""
@@ -93,8 +95,8 @@ def source_against_source(
         f"only {a}": [],
         f"only {b}": [],
     }
-    disputed = _disputed_cells(facets, disagreements)
-    for key, cell in sorted(matrix(facets, disagreements)[2].items()):
+    disputed = _disputed_cells(facets, disagreements, rules)
+    for key, cell in sorted(matrix(facets, disagreements, rules)[2].items()):
         if key in disputed:
             continue
         da, db = set(cell.stances.get(a, ())), set(cell.stances.get(b, ()))
@@ -112,7 +114,8 @@ def compare() -> str:
     eng = engine()
     facets = eng.catalog.facets
     disagreements = eng.catalog.disagreement_list
-    rows, columns, table = matrix(facets, disagreements)
+    rules = Rules(eng.ontology)
+    rows, columns, table = matrix(facets, disagreements, rules)
     labels = {_slug(k): v for k, v in eng.labels.items()}
     slugs = sorted({s.slug for s in eng.sources.values()})
     titles = {s.slug: s.short_title for s in eng.sources.values()}
@@ -122,7 +125,9 @@ def compare() -> str:
         for iri, f in effect_claims(facets).get((activity, goal), []):
             selected.setdefault(f.slug, []).append((iri, f))
     versus = (
-        source_against_source(facets, disagreements, slugs[0], slugs[1]) if len(slugs) >= 2 else {}
+        source_against_source(facets, disagreements, rules, slugs[0], slugs[1])
+        if len(slugs) >= 2
+        else {}
     )
     return render_template(
         "compare.html",

@@ -76,7 +76,9 @@ def test_every_claim_has_exactly_one_citation(store: EmbeddedStore) -> None:
 
 
 DISAGREEMENT_QUOTES = """SELECT ?d ?quoteA ?slugA ?quoteB ?slugB WHERE {
-    ?d a kgqa:Disagreement ; kgqa:disputes ?a, ?b . FILTER (STR(?a) < STR(?b))
+    ?d a kgqa:Disagreement ; kgqa:withinSource false ; kgqa:side ?sa, ?sb .
+    ?sa kgqa:position ?pa ; kgqa:claim ?a . ?sb kgqa:position ?pb ; kgqa:claim ?b .
+    FILTER (?pa != ?pb)
     ?a kgqa:citation/oa:hasSelector/oa:exact ?quoteA ; schema:appearance/kgqa:slug ?slugA .
     ?b kgqa:citation/oa:hasSelector/oa:exact ?quoteB ; schema:appearance/kgqa:slug ?slugB . }"""
 
@@ -87,13 +89,9 @@ def _pairs(store: EmbeddedStore) -> list[tuple[str, str, str, str]]:
 
 
 def _disagree(store: EmbeddedStore, phrase_001: str, phrase_000: str) -> bool:
+    """True when the two passages sit on different sides of one disagreement across sources."""
     for slug_a, quote_a, slug_b, quote_b in _pairs(store):
-        sides = {slug_a: quote_a, slug_b: quote_b}
-        if (
-            set(sides) == {"000", "001"}
-            and phrase_001 in sides["001"]
-            and phrase_000 in sides["000"]
-        ):
+        if (slug_a, slug_b) == ("001", "000") and phrase_001 in quote_a and phrase_000 in quote_b:
             return True
     return False
 
@@ -108,6 +106,7 @@ def _disagree(store: EmbeddedStore, phrase_001: str, phrase_000: str) -> bool:
             "lose muscle by running after your leg workout",
             "could potentially hinder muscle development",
         ),
+        ("Absolutely, running after leg day is beneficial", "might not be the best choice"),
     ],
 )
 def test_central_disagreements_are_inferred(
@@ -116,28 +115,45 @@ def test_central_disagreements_are_inferred(
     assert _disagree(store, phrase_001, phrase_000)
 
 
-@pytest.mark.parametrize("goal", ["calorie-burn", "injury-prevention", "endurance"])
-def test_points_of_agreement_are_not_disagreements(store: EmbeddedStore, goal: str) -> None:
+def test_each_disputed_question_is_one_node(store: EmbeddedStore) -> None:
     rows = select(
         store,
-        f"""SELECT ?d WHERE {{ ?d a kgqa:Disagreement ; kgqa:withinSource false ;
-              kgqa:disputes ?a, ?b . FILTER (?a != ?b)
-              ?a kgqa:goal kc:{goal} . ?b kgqa:goal kc:{goal} . }}""",
+        """SELECT ?activity ?goal ?within ?source (COUNT(DISTINCT ?d) AS ?n) WHERE {
+             ?d a kgqa:Disagreement ; kgqa:activity ?activity ; kgqa:withinSource ?within .
+             OPTIONAL { ?d kgqa:goal ?goal } OPTIONAL { ?d kgqa:source ?source }
+           } GROUP BY ?activity ?goal ?within ?source HAVING (COUNT(DISTINCT ?d) > 1)""",
     )
     assert rows == []
 
 
-def test_disagreements_record_reconciling_caveats(store: EmbeddedStore) -> None:
+@pytest.mark.parametrize(
+    "goal", ["calorie-burn", "injury-prevention", "endurance", "cardiovascular-health"]
+)
+def test_points_of_agreement_are_not_disagreements(store: EmbeddedStore, goal: str) -> None:
     rows = select(
         store,
-        """SELECT DISTINCT ?caveat WHERE { ?d a kgqa:Disagreement ; kgqa:reconcilingCaveat ?caveat }""",
+        f"""SELECT ?d WHERE {{ ?d a kgqa:Disagreement ; kgqa:withinSource false ;
+              kgqa:goal/skos:narrowerTransitive? kc:{goal} }}""",
+    )
+    assert rows == []
+
+
+def test_disagreements_record_reconciling_conditions(store: EmbeddedStore) -> None:
+    rows = select(
+        store,
+        """SELECT DISTINCT ?caveat WHERE {
+             ?d a kgqa:Disagreement ; kgqa:reconcilingCondition ?caveat }""",
     )
     caveats = {r["caveat"].rsplit("/", 1)[-1] for r in rows}
-    assert "high-intensity" in caveats
+    assert {"high-intensity", "low-intensity"} <= caveats
 
 
 def test_a_source_contradicting_itself_is_recorded(store: EmbeddedStore) -> None:
-    rows = select(store, "SELECT ?d WHERE { ?d a kgqa:Disagreement ; kgqa:withinSource true }")
+    rows = select(
+        store,
+        """SELECT ?d WHERE { ?d a kgqa:Disagreement ; kgqa:withinSource true ;
+             kgqa:source <https://w3id.org/kgqa/source/001> }""",
+    )
     assert rows
 
 

@@ -48,8 +48,11 @@ def claim(
     return AnchoredClaim(spec=spec, source_slug=source, anchor=Anchor(0, 1, "", ""))
 
 
-def one(found: list[Disagreement], source: str | None = None) -> Disagreement:
-    matching = [d for d in found if d.source == source]
+def one(
+    found: list[Disagreement], source: str | None = None, whether: bool = False
+) -> Disagreement:
+    """The one disagreement of this scope on an effect (or, `whether`, on doing it at all)."""
+    matching = [d for d in found if d.source == source and (d.goal is None) == whether]
     assert len(matching) == 1, found
     return matching[0]
 
@@ -111,7 +114,8 @@ def test_opposed_audiences_are_a_different_audience(ontology: Ontology) -> None:
         ),
         claim("001", "runners", "improves", goal="muscle-growth", audience=("goal-endurance",)),
     ]
-    assert one(find_disagreements(ontology, claims)).type == "different-audience"
+    found = find_disagreements(ontology, claims)
+    assert one(found).type == one(found, whether=True).type == "different-audience"
 
 
 def test_a_source_against_itself_without_a_condition(ontology: Ontology) -> None:
@@ -125,9 +129,29 @@ def test_firm_and_soft_advice_differ_in_strength_only(ontology: Ontology) -> Non
         claim("001", "absolutely", "recommended", goal=None),
         claim("001", "extra-treat", "optional", goal=None),
     ]
-    d = one(find_disagreements(ontology, claims), "001")
+    d = one(find_disagreements(ontology, claims), "001", whether=True)
     assert d.type == "strength-only"
     assert d.topic(ontology) == "running: whether to do it"
+
+
+def test_benefits_and_harms_to_other_goals_are_pros_and_cons_not_a_disagreement(
+    ontology: Ontology,
+) -> None:
+    claims = [
+        claim("001", "burns-calories", "improves", goal="calorie-burn"),
+        claim("000", "risks-injury", "impairs", goal="injury-prevention"),
+    ]
+    assert find_disagreements(ontology, claims) == []
+
+
+def test_a_benefit_speaks_against_advice_not_to_do_it(ontology: Ontology) -> None:
+    claims = [
+        claim("001", "helps", "improves"),
+        claim("000", "avoid", "discouraged", goal=None),
+    ]
+    d = one(find_disagreements(ontology, claims), whether=True)
+    assert d.type == "direct-conflict"
+    assert [s.position for s in d.sides] == ["discouraged", "recommended"]
 
 
 def test_the_same_position_with_other_hedges_is_no_disagreement(ontology: Ontology) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from rdflib import Graph, URIRef
@@ -44,7 +45,11 @@ def test_a_disagreement_iri_resolves(server: Server) -> None:
     )
     iri = json.loads(body)["results"]["bindings"][0]["d"]["value"]
     status, _, body = server.get("/" + iri[len(BASE) :], headers={"Accept": "text/html"})
-    assert status == 200 and "kgqa:disputes" in body.decode()
+    assert status == 200 and "kgqa:side" in body.decode()
+    side = re.search(r'href="/(disagreement/[0-9a-f]+/[a-z-]+)"', body.decode())
+    assert side, "a side of the disagreement links to its own page"
+    status, _, body = server.get("/" + side.group(1), headers={"Accept": "text/html"})
+    assert status == 200 and "kgqa:position" in body.decode() and "kgqa:claim" in body.decode()
 
 
 def test_ontology_iri_serves_the_ontology(server: Server) -> None:
