@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.claims import ClaimSpec, read_claims_file
+from kg.claims import ClaimSpec, find_claims_files, read_claims_file
 from kg.errors import CorpusError
 from kg.ontology import Ontology, load_ontology
 from kg.vocab import CONCEPT
@@ -99,3 +99,40 @@ def test_opposition_is_symmetric(ontology: Ontology) -> None:
         CONCEPT["muscle-fatigue"],
     }
     assert ontology.opposed(CONCEPT["individual-variation"]) == frozenset()
+
+
+@pytest.fixture(scope="module")
+def corpus_claims(ontology: Ontology) -> dict[str, dict[str, ClaimSpec]]:
+    corpus = Path(__file__).resolve().parents[2] / "kg" / "corpus"
+    return {
+        spec.slug: {c.id: c for c in spec.claims}
+        for spec in (read_claims_file(p, ontology) for p in find_claims_files(corpus))
+    }
+
+
+def test_a_passage_is_coded_twice_only_when_it_states_two_different_things(
+    corpus_claims: dict[str, dict[str, ClaimSpec]],
+) -> None:
+    for claims in corpus_claims.values():
+        seen: dict[tuple[object, ...], str] = {}
+        for claim in claims.values():
+            meaning = (claim.quote, claim.kind, claim.direction, claim.stance, claim.activities)
+            assert meaning not in seen, f"{claim.id} repeats {seen[meaning]}"
+            seen[meaning] = claim.id
+
+
+def test_no_claim_rests_on_a_question(corpus_claims: dict[str, dict[str, ClaimSpec]]) -> None:
+    for claims in corpus_claims.values():
+        for claim in claims.values():
+            assert not claim.quote.rstrip().endswith("?"), claim.id
+
+
+def test_001_softens_its_absolutely_into_optional(
+    corpus_claims: dict[str, dict[str, ClaimSpec]],
+) -> None:
+    claims = corpus_claims["001"]
+    opening = claims["intro-absolutely-beneficial"]
+    assert (opening.stance, opening.hedge) == ("recommended", "certain")
+    assert claims["concl-extra-treat"].stance == "optional"
+    assert claims["faq-advice-not-mandate"].stance == "optional"
+    assert claims["faq-only-if-muscles-up-for-it"].conditions == ("fresh-legs",)
