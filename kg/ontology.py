@@ -1,16 +1,20 @@
-"""The vocabulary as Python values: concepts by kind, their labels and their hierarchy.
+"""The vocabulary as Python values: concepts by kind, their labels, hierarchy, parts and ranks.
 
-Read once from ontology.ttl; everything that matches words to concepts starts here.
+Read once from ontology.ttl; everything that matches words to concepts starts here. skos:broader
+is "a kind of"; kgqa:partOf and kgqa:contributesTo are kept apart from it, so the hierarchy
+(ancestors, descendants, related) never follows a part or a mechanism.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SDO, SKOS
+from rdflib.term import Node
 
 from kg.errors import CorpusError
 from kg.resources import ontology_path
@@ -38,6 +42,9 @@ class Concept:
     alt_labels: tuple[str, ...]
     definition: str
     broader: tuple[URIRef, ...]
+    part_of: tuple[URIRef, ...] = ()
+    contributes_to: tuple[URIRef, ...] = ()
+    rank: int | None = None  # a hedge's place on the ordered scale (kgqa:rank), higher is firmer
 
     @property
     def slug(self) -> str:
@@ -81,13 +88,21 @@ class Ontology:
         """Every concept whose broader chain reaches iri (iri excluded)."""
         return self._descendant_map.get(iri, frozenset())
 
+    def parts(self, iri: URIRef) -> frozenset[URIRef]:
+        """The concepts that are part of iri (kgqa:partOf, transitively), and their narrower ones."""
+        return self._part_map.get(iri, frozenset())
+
     def expand(self, iri: URIRef) -> frozenset[URIRef]:
-        """A concept, everything narrower, and its broader concepts short of a scheme's top.
+        """A concept, everything narrower, its parts, and its broader concepts short of a scheme's top.
 
         What a question about the concept should reach: "cardio" reaches running and jogging;
-        "running" reaches a claim about moderate cardio, but not one about all exercise.
+        "running" reaches a claim about moderate cardio, but not one about all exercise; "weight
+        loss" reaches calorie burn, a part of it. A mechanism (kgqa:contributesTo) is not followed:
+        a claim that running improves blood flow does not say that it helps recovery.
         """
         found = {iri, *self.descendants(iri)}
+        for part in self.parts(iri):
+            found |= {part, *self.descendants(part)}
         concept = self.concepts.get(iri)
         for parent in concept.broader if concept else ():
             known = self.concepts.get(parent)
@@ -101,16 +116,34 @@ class Ontology:
         return concept is None or not concept.broader
 
     def related(self, a: URIRef, b: URIRef) -> bool:
-        """True when a and b are the same concept, or one is broader than the other and not a root.
+        """True when a and b are the same concept, or one is broader than the other and not a root,
+        or both are goals that share a broader goal other than a root.
 
         A root ("exercise", "overall fitness") is broader than everything of its kind, so two claims
-        do not speak of the same thing merely because both reach it.
+        do not speak of the same thing merely because both reach it. Two goals under one narrower
+        goal are facets of one outcome (muscle growth and muscle retention are both muscle mass);
+        two activities under one are not (running and walking are both cardio, but a claim about one
+        says nothing of the other).
         """
         if a == b:
             return True
-        return (a in self.ancestors(b) and not self.is_top(a)) or (
+        if (a in self.ancestors(b) and not self.is_top(a)) or (
             b in self.ancestors(a) and not self.is_top(b)
-        )
+        ):
+            return True
+        kinds = {c.kind for c in (self.concepts.get(a), self.concepts.get(b)) if c is not None}
+        shared = self.ancestors(a) & self.ancestors(b)
+        return kinds == {"goal"} and any(not self.is_top(c) for c in shared)
+
+    def hedge_rank(self, iri: URIRef | str) -> int:
+        """A hedge's rank (certain 3 > likely 2 > possible 1), read from kgqa:rank; 0 if unknown."""
+        concept = self.concepts.get(URIRef(str(iri)))
+        return concept.rank if concept is not None and concept.rank is not None else 0
+
+    def strongest_hedge(self, iris: Iterable[URIRef | str]) -> URIRef | None:
+        """Of several hedges, the firmest by rank; None for none."""
+        ranked = sorted((URIRef(str(i)) for i in iris), key=lambda i: (-self.hedge_rank(i), str(i)))
+        return ranked[0] if ranked else None
 
     def label(self, iri: URIRef) -> str:
         concept = self.concepts.get(iri)
@@ -146,6 +179,24 @@ class Ontology:
         return {str(iri): frozenset(map(str, self.expand(iri))) for iri in self.concepts}
 
     @cached_property
+    def _part_map(self) -> dict[URIRef, frozenset[URIRef]]:
+        direct: dict[URIRef, set[URIRef]] = {}
+        for concept in self.concepts.values():
+            for whole in concept.part_of:
+                direct.setdefault(whole, set()).add(concept.iri)
+        result: dict[URIRef, frozenset[URIRef]] = {}
+        for whole in direct:
+            seen: set[URIRef] = set()
+            stack = list(direct[whole])
+            while stack:
+                part = stack.pop()
+                if part not in seen:
+                    seen.add(part)
+                    stack.extend(direct.get(part, ()))
+            result[whole] = frozenset(seen)
+        return result
+
+    @cached_property
     def _descendant_map(self) -> dict[URIRef, frozenset[URIRef]]:
         result: dict[URIRef, set[URIRef]] = {}
         for iri in self.concepts:
@@ -173,6 +224,15 @@ def _text(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
     return sorted(str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal))
 
 
+def _iris(graph: Graph, subject: Node, predicate: URIRef) -> tuple[URIRef, ...]:
+    return tuple(sorted(o for o in graph.objects(subject, predicate) if isinstance(o, URIRef)))
+
+
+def _rank(graph: Graph, subject: URIRef) -> int | None:
+    ranks = [o.toPython() for o in graph.objects(subject, KGQA.rank) if isinstance(o, Literal)]
+    return next((r for r in ranks if isinstance(r, int)), None)
+
+
 def load_ontology(path: Path | None = None) -> Ontology:
     """Parse ontology.ttl into an Ontology; a parse error is a CorpusError naming the file."""
     path = path or ontology_path()
@@ -193,9 +253,10 @@ def load_ontology(path: Path | None = None) -> Ontology:
                 pref_label=prefs[0] if prefs else str(iri).rsplit("/", 1)[-1],
                 alt_labels=tuple(_text(graph, iri, SKOS.altLabel)),
                 definition=" ".join(_text(graph, iri, SKOS.definition)),
-                broader=tuple(
-                    sorted(b for b in graph.objects(iri, SKOS.broader) if isinstance(b, URIRef))
-                ),
+                broader=_iris(graph, iri, SKOS.broader),
+                part_of=_iris(graph, iri, KGQA.partOf),
+                contributes_to=_iris(graph, iri, KGQA.contributesTo),
+                rank=_rank(graph, iri),
             )
     authorities = {
         iri: Authority(

@@ -76,6 +76,13 @@ class KGQA(DefinedNamespace):
     rank: URIRef
     topic: URIRef
     buildId: URIRef
+    partOf: URIRef
+    contributesTo: URIRef
+    rank: URIRef
+    # question cues, in qa/data/hints.ttl (not in the graph)
+    hintLabel: URIRef
+    inverseHintLabel: URIRef
+    changeHintLabel: URIRef
 
 
 class OA(DefinedNamespace):

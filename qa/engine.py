@@ -17,6 +17,7 @@ from kg.store import term_text as _value
 from kg.vocab import CONCEPT
 from qa.answer import LIST_INTENTS, Answer, Disagreement
 from qa.catalog import Catalog
+from qa.hints import Hint, load_hints
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
 from qa.nlp import RARITY_COMPONENT, ConceptMatcher, Label, blank_english
 from qa.query import QueryBuilder
@@ -71,16 +72,21 @@ def clean_question(question: str) -> str:
 
 
 def _hedged(c: Candidate) -> bool:
-    """A claim that takes no side ("it depends") yields its turn to those that do."""
-    return c.direction is None or c.direction.endswith("/depends")
+    """A claim that takes no side ("it depends", "only if") yields its turn to those that do; a
+    recommendation's side is its stance."""
+    side = c.direction or c.stance
+    return side is None or side.endswith(("/depends", "/conditional"))
 
 
 class Engine:
     """Answers questions from one store; build once (spaCy pipeline, labels) and reuse."""
 
-    def __init__(self, store: Store, ontology: Ontology | None = None) -> None:
+    def __init__(
+        self, store: Store, ontology: Ontology | None = None, hints: tuple[Hint, ...] | None = None
+    ) -> None:
         self.store = store
         self.ontology = ontology or load_ontology()
+        self.hints = load_hints(self.ontology) if hints is None else hints
         self.builder = QueryBuilder(self.ontology)
         self.sources = self._sources()
         nlp = blank_english()
@@ -134,6 +140,10 @@ class Engine:
             for c in self.ontology.concepts.values()
             if c.kind in ("activity", "goal", "caveat", "direction", "intent")
             for text in (c.pref_label, *c.alt_labels)
+        ]
+        labels += [
+            Label(str(h.concept), self.ontology.concepts[h.concept].kind, h.text, h.sense)
+            for h in self.hints
         ]
         labels += [Label(iri, "source", name) for iri, name in self._source_names]
         labels += [

@@ -3,7 +3,9 @@
 The matchers come from the ontology's labels (qa.nlp); this module only decides what the mentions
 mean together: which activity is the subject and which is context ("after leg day"), which
 intent wins when several cues appear, whether the question asks about an improvement or an
-impairment, and whether the question lies outside what the corpus covers.
+impairment (a goal named by its opposite, "muscle loss", reverses a verb of more or less:
+"reduce soreness" asks about improving soreness relief), and whether the question lies outside
+what the corpus covers.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from qa.hints import CHANGE, INVERSE
 from qa.nlp import ConceptMatcher, Mention, word_logprobs
 
 # Grammar, not vocabulary: an activity right after one of these words is the question's context.
@@ -36,6 +39,7 @@ MAX_QUESTION_CHARS = 500
 # An unknown word this common ("bad", "rid", "bro") says nothing about the topic; a rarer one
 # ("creatine", "boiling") names a subject the corpus does not cover.
 TOPICAL_LOGPROB = -10.5
+REVERSED = {"improves": "impairs", "impairs": "improves"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,26 @@ def _intent(intents: set[str], interpretation_parts: dict[str, list[str]]) -> st
     return "effect"
 
 
+def _polarity(mentions: list[Mention]) -> str | None:
+    """ "impairs" or "improves" when the question asks about one, else None.
+
+    A goal named only by its opposite ("muscle loss", "injury risk") asks about the goal read the
+    other way round: with no direction word, whether it is impaired; a verb of more or less on it
+    is reversed ("reduce soreness": improves soreness relief); an evaluative word is not ("good
+    for soreness": improves soreness relief).
+    """
+    goals = [m for m in mentions if m.kind == "goal"]
+    inverse = bool(goals) and all(m.sense == INVERSE for m in goals)
+    directions = {
+        REVERSED.get(_slug(m.key), _slug(m.key)) if inverse and m.sense == CHANGE else _slug(m.key)
+        for m in mentions
+        if m.kind == "direction"
+    }
+    if inverse and not directions & set(REVERSED):
+        return "impairs"
+    return next((d for d in ("impairs", "improves") if d in directions), None)
+
+
 def interpret(
     question: str, matcher: ConceptMatcher, corpus_lemmas: frozenset[str]
 ) -> Interpretation:
@@ -138,8 +162,6 @@ def interpret(
         ]
     )
     intents = {_slug(k).removeprefix("intent-") for k in parts["intent"]}
-    directions = {_slug(k) for k in parts["direction"]}
-    polarity = next((d for d in ("impairs", "improves") if d in directions), None)
     topical = [m for m in mentions if m.kind in TOPICAL_KINDS]
     strong = [m for m in topical if not (m.kind == "activity" and m.key in context)]
     logprobs = word_logprobs()
@@ -157,7 +179,7 @@ def interpret(
         caveats=_ordered(parts["caveat"]),
         sources=_ordered(parts["source"]),
         authorities=_ordered(parts["authority"]),
-        polarity=polarity,
+        polarity=_polarity(mentions),
         terms=terms,
         unknown_terms=tuple(foreign),
         mentions=tuple(mentions),

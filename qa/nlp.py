@@ -1,6 +1,7 @@
 """The question pipeline: spaCy (blank English, lookup lemmas) with matchers built from the ontology.
 
-Every label a concept has (skos:prefLabel, skos:altLabel) becomes three kinds of pattern: its lower
+Every label a concept has (skos:prefLabel, skos:altLabel), and every question cue of qa/data/hints.ttl,
+becomes three kinds of pattern: its lower
 case, its lemmas (so "legs", "jogs" and "ran" match), and, for words of four letters or more, a
 fuzzy pattern that tolerates one or two typing errors but only on words that are rare in English
 (so "runing" and "kil" match, "will" and "gun" do not). Built once, then reused for every question.
@@ -31,6 +32,7 @@ class Label:
     key: str  # the concept's IRI, or another identifier the caller understands
     kind: str  # activity, goal, caveat, direction, intent, source, authority ...
     text: str
+    sense: str = "label"  # or a cue's sense (qa.hints): hint, inverse, change
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Mention:
     end: int
     text: str
     how: str  # exact, lemma or fuzzy
+    sense: str = "label"  # label, or the sense of the cue that matched (qa.hints)
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +93,7 @@ class ConceptMatcher:
         for label in labels:
             text = label.text.lower().strip()
             if text:
-                unique.setdefault((f"{label.kind}\t{label.key}", text), label)
+                unique.setdefault((f"{label.kind}\t{label.key}\t{label.sense}", text), label)
         self._patterns: list[tuple[str, Doc]] = []
         docs = nlp.pipe((text for _, text in unique), disable=[RARITY_COMPONENT])
         for ((match_id, _), label), doc in zip(unique.items(), docs, strict=True):
@@ -146,8 +149,16 @@ class ConceptMatcher:
             ):
                 continue
             taken[(start, end)] = how
-            kind, key = name.split("\t", 1)
+            kind, key, sense = name.split("\t", 2)
             kept.append(
-                Mention(key=key, kind=kind, start=start, end=end, text=doc[start:end].text, how=how)
+                Mention(
+                    key=key,
+                    kind=kind,
+                    start=start,
+                    end=end,
+                    text=doc[start:end].text,
+                    how=how,
+                    sense=sense,
+                )
             )
         return sorted(kept, key=lambda m: (m.start, m.end, m.kind, m.key))

@@ -1,5 +1,5 @@
-"""The wheel carries the ontology, the shapes, the corpus, the example queries and the `kgqa`
-script's top-level module (not only an editable install)."""
+"""The wheel carries the ontology, the shapes, the question cues, the corpus, the example queries
+and the `kgqa` script's top-level module (not only an editable install)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def test_wheel_ships_ontology_shapes_and_corpus(tmp_path: Path) -> None:
         names = set(archive.namelist())
         assert archive.read("kg/data/ontology.ttl") == (ROOT / "ontology.ttl").read_bytes()
         assert archive.read("kg/data/shapes.ttl") == (ROOT / "shapes.ttl").read_bytes()
+        hints = ROOT / "qa" / "data" / "hints.ttl"
+        assert archive.read("qa/data/hints.ttl") == hints.read_bytes()
         for doc in (ROOT / "kg" / "corpus").glob("*.txt"):
             assert archive.read(f"kg/corpus/{doc.name}") == doc.read_bytes()
         for claims in (ROOT / "kg" / "corpus").glob("*.claims.yaml"):
