@@ -39,7 +39,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kg.ontology import Ontology
-from kg.rdf import LABEL, A, AnchoredClaim, T, Triples, boolean, concept, node, text
+from kg.rdf import CLAIM_CLASSES, LABEL, A, AnchoredClaim, T, Triples, boolean, concept, node, text
 from kg.vocab import CONCEPT, DISAGREEMENT, KGQA, SOURCE
 
 DIRECT, CONDITIONS, AUDIENCE, STRENGTH, WITHIN = (
@@ -90,16 +90,6 @@ class Rules:
         )
 
     @cached_property
-    def hedge_rank(self) -> dict[str, int]:
-        ranks: dict[str, int] = {}
-        for concept_ in self.ontology.of_kind("hedge"):
-            value = self.ontology.graph.value(concept_.iri, KGQA.rank)
-            if value is None:
-                value = self.ontology.graph.value(concept_.iri, SKOS.notation)
-            ranks[concept_.slug] = int(str(value)) if value is not None else 0
-        return ranks
-
-    @cached_property
     def _leans(self) -> dict[str, str]:
         return {_slug(a): _slug(b) for a, b in self.ontology.graph.subject_objects(KGQA.leansTo)}
 
@@ -114,13 +104,16 @@ class Rules:
         """The direction of an effect, the stance of a recommendation; None for other claims.
 
         On whether to do an activity at all (`whether`), an effect takes the stance its
-        direction leans to: a benefit speaks for doing it, a harm against.
+        direction leans to: a benefit speaks for doing it, a harm against; an alternative
+        ("walking instead") speaks against the activity it replaces.
         """
         spec = claim.spec
         if spec.kind == "recommendation":
             return spec.stance
         if spec.kind == "effect" and spec.direction:
             return self._leans.get(spec.direction) if whether else spec.direction
+        if spec.kind == "alternative" and spec.instead_of and whether:
+            return self._leans.get(str(CLAIM_CLASSES["alternative"].value))
         return None
 
     def conditions(self, claim: AnchoredClaim) -> frozenset[str]:
@@ -270,15 +263,19 @@ class Disagreement:
 
 def _keys(rules: Rules, claim: AnchoredClaim) -> Iterator[tuple[Question, bool]]:
     """Every question the claim speaks to, and whether it names the question's activity itself:
-    an effect speaks to its goals and to whether to do the activity at all."""
+    an effect speaks to its goals and to whether to do the activity at all; an alternative to
+    whether to do the activity it replaces."""
     spec = claim.spec
     goals: tuple[str | None, ...] = ()
-    if rules.position(claim) is not None:
+    activities = spec.activities
+    if rules.position(claim, whether=True) is not None:
         goals = (None,)
     if spec.kind == "effect" and spec.direction:
         goals += tuple(sorted({rules.goal_question(g) for g in spec.goals}))
+    if spec.kind == "alternative" and spec.instead_of:
+        activities = (spec.instead_of,)  # it speaks to whether to do what it replaces
     seen: set[tuple[Question, bool]] = set()
-    for activity in spec.activities:
+    for activity in activities:
         for level in rules.levels(activity):
             if level != activity and rules.ontology.is_top(CONCEPT[activity]):
                 continue  # a claim about all exercise speaks of no activity in particular
@@ -297,7 +294,8 @@ def questions_of(
 
 
 def _strongest(rules: Rules, claims: Sequence[AnchoredClaim]) -> str:
-    return max((c.spec.hedge for c in claims), key=lambda h: (rules.hedge_rank.get(h, 0), h))
+    firmest = rules.ontology.strongest_hedge(CONCEPT[c.spec.hedge] for c in claims)
+    return _slug(firmest) if firmest is not None else claims[0].spec.hedge
 
 
 class _Question:

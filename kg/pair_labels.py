@@ -4,11 +4,13 @@ A labelled pair names two passages (verbatim quotes) and how they differ: a type
 disagreement, or none. Each passage stands for the claims whose quotes overlap it; the inference
 says how two claims differ when they speak to one question (`kg.infer.relation`). A pair is
 predicted as the labelled type when any of its claim pairs has it, else as the most serious type
-found, else none. Precision and recall count a pair right only when the type matches.
+found, else none. Precision and recall are reported twice: for finding a disagreement where
+the person found one (whatever its type), and for finding it with the person's type.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
@@ -48,22 +50,30 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Scores:
+    """Precision and recall of finding a disagreement (of any type) where the person found one,
+    and of finding it with the person's type."""
+
     outcomes: tuple[Outcome, ...]
 
-    def _count(self, test: Any) -> int:
-        return sum(1 for o in self.outcomes if test(o))
+    def _ratio(self, hit: Callable[[Outcome], bool], among: Callable[[Outcome], bool]) -> float:
+        pool = [o for o in self.outcomes if among(o)]
+        return sum(hit(o) for o in pool) / len(pool) if pool else 1.0
 
     @property
     def precision(self) -> float:
-        hits = self._count(lambda o: o.predicted is not None and o.right)
-        said = self._count(lambda o: o.predicted is not None)
-        return hits / said if said else 1.0
+        return self._ratio(lambda o: o.label is not None, lambda o: o.predicted is not None)
 
     @property
     def recall(self) -> float:
-        hits = self._count(lambda o: o.label is not None and o.right)
-        real = self._count(lambda o: o.label is not None)
-        return hits / real if real else 1.0
+        return self._ratio(lambda o: o.predicted is not None, lambda o: o.label is not None)
+
+    @property
+    def typed_precision(self) -> float:
+        return self._ratio(lambda o: o.right, lambda o: o.predicted is not None)
+
+    @property
+    def typed_recall(self) -> float:
+        return self._ratio(lambda o: o.right, lambda o: o.label is not None)
 
     @property
     def wrong(self) -> list[Outcome]:
@@ -74,13 +84,18 @@ class Scores:
             "pairs": len(self.outcomes),
             "precision": round(self.precision, 3),
             "recall": round(self.recall, 3),
+            "typed_precision": round(self.typed_precision, 3),
+            "typed_recall": round(self.typed_recall, 3),
             "wrong": [o.__dict__ for o in self.wrong],
         }
 
     def report(self) -> str:
         lines = [
-            f"{len(self.outcomes)} labelled pairs: precision {self.precision:.3f}, "
-            f"recall {self.recall:.3f} (a pair counts only with the right type)"
+            f"{len(self.outcomes)} labelled pairs, "
+            f"{sum(o.label is not None for o in self.outcomes)} of them disagreements",
+            f"  finding a disagreement: precision {self.precision:.3f}, recall {self.recall:.3f}",
+            f"  with the right type:    precision {self.typed_precision:.3f}, "
+            f"recall {self.typed_recall:.3f}",
         ]
         lines += [f"  {o.id}: labelled {o.label or 'none'}, inferred {o.predicted or 'none'}"
                   for o in self.wrong]  # fmt: skip

@@ -78,7 +78,6 @@ class KGQA(DefinedNamespace):
     buildId: URIRef
     partOf: URIRef
     contributesTo: URIRef
-    rank: URIRef
     # question cues, in qa/data/hints.ttl (not in the graph)
     hintLabel: URIRef
     inverseHintLabel: URIRef
