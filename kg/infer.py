@@ -16,7 +16,8 @@ muscle growth and muscle retention).
 Why the sides differ, for two claims on opposed positions, in this order:
 - different conditions: a condition of one opposes a condition of the other (a light jog
   against an intense run), or within one source, the two state different conditions;
-- different audience: an audience of one opposes the other's (bodybuilders, endurance runners);
+- different audience or goal: an audience of one opposes the other's (bodybuilders, endurance
+  runners), or, on whether to do it at all, each side argues for the sake of another goal;
 - within one source: the same source, nothing reconciles them;
 - direct conflict: different sources, nothing reconciles them.
 Two claims on positions that lean the same way with different firmness (recommended against
@@ -116,6 +117,12 @@ class Rules:
             return self._leans.get(str(CLAIM_CLASSES["alternative"].value))
         return None
 
+    def other_goals(self, a: AnchoredClaim, b: AnchoredClaim) -> bool:
+        """True when both claims name goals and no goal of one is a question of the other's."""
+        ga = {self.goal_question(g) for g in a.spec.goals}
+        gb = {self.goal_question(g) for g in b.spec.goals}
+        return bool(ga and gb) and not ga & gb
+
     def conditions(self, claim: AnchoredClaim) -> frozenset[str]:
         """The conditions a claim states, and those its activities imply (a jog is light)."""
         implied = {c for a in claim.spec.activities for c in self._implied.get(a, ())}
@@ -187,9 +194,11 @@ def relation(rules: Rules, a: AnchoredClaim, b: AnchoredClaim, whether: bool = F
         return CONDITIONS
     if opposed_audience:
         return AUDIENCE
-    if a.source_slug == b.source_slug:  # a source that qualifies one of its claims, not the other
-        return CONDITIONS if ca != cb else WITHIN
-    return DIRECT
+    if a.source_slug == b.source_slug and ca != cb:  # a source qualifying one claim, not the other
+        return CONDITIONS
+    if whether and rules.other_goals(a, b):
+        return AUDIENCE  # for and against, each for the sake of another goal
+    return WITHIN if a.source_slug == b.source_slug else DIRECT
 
 
 @dataclass(frozen=True)
