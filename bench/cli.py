@@ -106,7 +106,8 @@ def bench_bundled(
 def table(f: dict[str, Any]) -> str:
     lines = [
         f"triples {f['triples']:,}  sources {f['sources']:,}  claims {f['claims']:,}  "
-        f"disagreements {f['disagreements']:,}",
+        f"disagreements {f['disagreements']:,} ({f['disagreement_triples']:,} triples, "
+        f"{100 * f['disagreement_triples'] / f['triples']:.1f} %)",
         f"build {f['build_s']} s ({f['build_triples_per_s']:,} triples/s without SHACL; "
         f"SHACL {f['validate_s']} s{'' if f['shacl'] else ', skipped'})  "
         f"store {f['store_mb']} MB  build peak RSS {f['peak_rss_mb']:,} MB",

@@ -70,6 +70,7 @@ class Rules:
 
     def __init__(self, ontology: Ontology) -> None:
         self.ontology = ontology
+        self._goal_questions: dict[str, str] = {}
 
     @cached_property
     def _opposes(self) -> dict[str, frozenset[str]]:
@@ -146,6 +147,12 @@ class Rules:
 
     def goal_question(self, goal: str) -> str:
         """The goal a question about this goal is asked at: its ancestor just below the root."""
+        found = self._goal_questions.get(goal)
+        if found is None:
+            found = self._goal_questions[goal] = self._goal_question(goal)
+        return found
+
+    def _goal_question(self, goal: str) -> str:
         iri = CONCEPT[goal]
         chain = [iri, *self.ontology.ancestors(iri)]
         below_root = [g for g in chain if not self.ontology.is_top(g)]
@@ -315,34 +322,53 @@ class _Question:
         self.general: list[AnchoredClaim] = []
 
 
-def _pair_types(
+def _scope_types(
     rules: Rules, exact: Sequence[AnchoredClaim], others: Sequence[AnchoredClaim], whether: bool
-) -> set[tuple[str | None, str]]:
-    """The (scope, type) of every pair of one claim naming the activity and one other claim:
-    scope None across sources, else the one source.
+) -> dict[str | None, set[str]]:
+    """The types of the pairs of one claim naming the activity and one other claim, by scope
+    (None across sources, else the one source).
 
-    Claims are compared by signature (source, kind, position, conditions, audience), so the
-    work follows the number of distinct signatures, not the number of claims.
+    Claims are compared by signature (source, kind, position, conditions, audience), and a
+    scope stops being searched once it holds its most serious type (a direct conflict across
+    sources, a source against itself within one), so the work follows the distinct signatures,
+    not the pairs of claims.
     """
 
-    def distinct(claims: Sequence[AnchoredClaim]) -> list[AnchoredClaim]:
-        out: dict[tuple[object, ...], AnchoredClaim] = {}
+    def distinct(claims: Sequence[AnchoredClaim]) -> dict[str, list[AnchoredClaim]]:
+        seen: dict[tuple[object, ...], AnchoredClaim] = {}
         for c in claims:
-            key = (
-                c.source_slug,
-                c.spec.kind,
-                rules.position(c, whether),
-                rules.conditions(c),
-                c.spec.audience,
-            )
-            out.setdefault(key, c)
-        return list(out.values())
+            key = (c.source_slug, c.spec.kind, rules.position(c, whether), rules.conditions(c),
+                   c.spec.audience)  # fmt: skip
+            seen.setdefault(key, c)
+        by_source: dict[str, list[AnchoredClaim]] = defaultdict(list)
+        for c in seen.values():
+            by_source[c.source_slug].append(c)
+        return by_source
 
-    found: set[tuple[str | None, str]] = set()
-    for a, b in product(distinct(exact), distinct(others)):
-        kind = relation(rules, a, b, whether)
-        if kind is not None:
-            found.add((a.source_slug if a.source_slug == b.source_slug else None, kind))
+    named, everyone = distinct(exact), distinct(others)
+    found: dict[str | None, set[str]] = defaultdict(set)
+
+    def search(scope: str | None, pairs: Iterable[tuple[AnchoredClaim, AnchoredClaim]]) -> None:
+        worst = WITHIN if scope is not None else DIRECT
+        for a, b in pairs:
+            kind = relation(rules, a, b, whether)
+            if kind is not None:
+                found[scope].add(kind)
+                if kind == worst:
+                    return
+
+    for source, mine in named.items():
+        search(source, product(mine, everyone.get(source, ())))
+    search(
+        None,
+        (
+            (a, b)
+            for source, mine in named.items()
+            for other, theirs in everyone.items()
+            if other != source
+            for a, b in product(mine, theirs)
+        ),
+    )
     return found
 
 
@@ -418,10 +444,10 @@ def _raw_disagreements(rules: Rules, claims: list[AnchoredClaim]) -> list[_Raw]:
         if not bucket.exact:
             continue
         everyone = bucket.exact + bucket.general
-        pairs = _pair_types(rules, bucket.exact, everyone, whether=question.goal is None)
-        for scope in sorted({s for s, _ in pairs}, key=lambda s: (s is not None, s or "")):
+        types = _scope_types(rules, bucket.exact, everyone, whether=question.goal is None)
+        for scope in sorted(types, key=lambda s: (s is not None, s or "")):
             members = [c for c in everyone if scope is None or c.source_slug == scope]
-            found.append(_Raw(question, scope, {k for s, k in pairs if s == scope}, members))
+            found.append(_Raw(question, scope, types[scope], members))
     return found
 
 
