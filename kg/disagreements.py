@@ -92,11 +92,15 @@ def load_disagreements(store: Store) -> list[DisagreementRow]:
 
 
 QUOTES_QUERY = """
-SELECT DISTINCT ?claim ?slug ?quote ?start ?end WHERE {
+SELECT DISTINCT ?claim ?slug ?kind ?quote ?start ?end WHERE {
   ?d a kgqa:Disagreement ; kgqa:side/kgqa:claim ?claim .
-  ?claim schema:appearance/kgqa:slug ?slug ; kgqa:citation/oa:hasSelector ?qs, ?ps .
+  ?claim a ?class ; schema:appearance/kgqa:slug ?slug ; kgqa:citation/oa:hasSelector ?qs, ?ps .
+  FILTER (?class != kgqa:Claim && STRSTARTS(STR(?class), STR(kgqa:)))
+  BIND (STRAFTER(STR(?class), "#") AS ?kind)
   ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end .
 }"""
+# A side lists its verdicts (advice, alternatives) before the effects that argue for them.
+VERDICT_KINDS = ("Recommendation", "AlternativeClaim")
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class Passage:
     """Where a claim on a side is stated: its source and verbatim quote."""
 
     source: str
+    kind: str
     quote: str
     start: int
     end: int
@@ -114,6 +119,7 @@ def load_passages(store: Store) -> dict[str, Passage]:
     return {
         _value(r["claim"]) or "": Passage(
             _value(r["slug"]) or "",
+            _value(r["kind"]) or "",
             _value(r["quote"]) or "",
             int(_value(r["start"]) or 0),
             int(_value(r["end"]) or 0),
@@ -130,13 +136,19 @@ def to_json(
     def name(iri: str | None) -> str | None:
         return None if iri is None else label.get(iri, iri.rsplit("/", 1)[-1])
 
+    def order(claim: str) -> tuple[bool, str, int]:
+        found = passages.get(claim)
+        if found is None:
+            return (True, "", 0)
+        return (found.kind not in VERDICT_KINDS, found.source, found.start)
+
     return {
         "id": row.iri,
         "topic": row.topic,
         "type": row.type,
         "type_label": name(str(CONCEPT[row.type])),
         "within_source": row.within_source,
-        "source": row.source,
+        "source": row.source.rsplit("/", 1)[-1] if row.source else None,
         "activity": row.activity,
         "goal": row.goal,
         "reconciling": [name(c) for c in row.caveats],
@@ -148,7 +160,7 @@ def to_json(
                 "sources": sorted({passages[c].source for c in side.claims if c in passages}),
                 "claims": [
                     {"claim": c, **passages[c].__dict__} if c in passages else {"claim": c}
-                    for c in side.claims
+                    for c in sorted(side.claims, key=order)
                 ],
             }
             for side in row.sides
@@ -156,18 +168,22 @@ def to_json(
     }
 
 
-def render_text(items: list[dict[str, Any]], width: int = 100) -> str:
-    """The disagreements as a reader's list: a heading per question, a line per side and source."""
+def render_text(items: list[dict[str, Any]], per_side: int = 4, width: int = 100) -> str:
+    """The disagreements as a reader's list: a heading per question, then each side with its
+    first passages (verdicts first; `--json` has them all) and what tells the sides apart."""
     lines: list[str] = []
     for item in items:
-        scope = f"within {item['source']}" if item["within_source"] else "across sources"
-        lines.append(f"{item['type_label']} ({scope}): {item['topic']}")
+        scope = f"within {item['source']}" if item["within_source"] else "across the sources"
+        lines.append(f"{item['topic']}: {item['type_label']}, {scope}")
         for side in item["sides"]:
-            lines.append(f"  {side['position']} (at most {side['hedge']}):")
-            for claim in side["claims"]:
+            claims = side["claims"]
+            lines.append(f"  {side['position']} (firmest: {side['hedge']}), {len(claims)} passages")
+            for claim in claims[:per_side]:
                 quote = " ".join(claim.get("quote", claim["claim"]).split())
                 text = f"    {claim.get('source', '?')}: \u201c{quote}\u201d"
                 lines.append(text if len(text) <= width else text[: width - 2] + "\u2026\u201d")
+            if len(claims) > per_side:
+                lines.append(f"    ... and {len(claims) - per_side} more")
         if item["reconciling"]:
             lines.append(f"  told apart by: {', '.join(item['reconciling'])}")
         lines.append("")

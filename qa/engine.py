@@ -6,11 +6,13 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from itertools import zip_longest
+from itertools import combinations, product, zip_longest
 
 from spacy.language import Language
 
+from kg.disagreements import VERDICT_KINDS, DisagreementRow
 from kg.errors import InputError
+from kg.infer import Rules
 from kg.ontology import Ontology, load_ontology
 from kg.store import Store
 from kg.store import term_text as _value
@@ -31,6 +33,7 @@ CITED = {"list": 12, "single": 8}
 FALLBACK_INTENT = {"disagreement": "effect", "mechanism": "effect", "evidence": "source"}
 MAX_SIDES = 3  # a single answer cites the best-scoring (source, stance) sides, taking turns
 DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
+PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
 RANKED = 400  # candidates kept after scoring (a corpus of millions of triples matches thousands)
 CACHED_ANSWERS = 4096  # answers kept per engine, least recently asked dropped first
 SOURCES_QUERY = """
@@ -86,6 +89,7 @@ class Engine:
     ) -> None:
         self.store = store
         self.ontology = ontology or load_ontology()
+        self.rules = Rules(self.ontology)
         self.hints = load_hints(self.ontology) if hints is None else hints
         self.builder = QueryBuilder(self.ontology)
         self.sources = self._sources()
@@ -253,7 +257,13 @@ class Engine:
                 points += DISPUTED_BONUS
             scored.append((-points, facets.slug, facets.start, claim))
         scored.sort()
-        return [self._candidate(claim, -points) for points, _, _, claim in scored[:RANKED]]
+        passages: set[tuple[str, int]] = set()  # one claim per passage: the best-scored
+        best = []
+        for points, slug, start, claim in scored:
+            if (slug, start) not in passages:
+                passages.add((slug, start))
+                best.append((points, claim))
+        return [self._candidate(claim, -points) for points, claim in best[:RANKED]]
 
     def _candidate(self, claim: str, points: float) -> Candidate:
         facets = self.catalog.facets[claim]
@@ -328,23 +338,23 @@ class Engine:
         rank = {c.claim: i for i, c in enumerate(candidates)}
         chosen_iris = {c.claim for c in chosen}
         found: list[tuple[int, Disagreement]] = []
+        facets = self.catalog.facets
         for row in self.catalog.among(set(rank)):
-            best = [
-                min((c for c in side.claims if c in rank), key=rank.__getitem__, default=None)
-                for side in row.sides
-            ]
-            claims = tuple(c for c in best if c is not None)
-            cited_sides = sum(bool(chosen_iris & set(side.claims)) for side in row.sides)
-            if len(claims) < 2 or cited_sides < (2 if row.within_source else 1):
+            claims = self._opposed_pair(row, rank)
+            if claims is None or not chosen_iris & set(claims):
+                continue
+            if row.within_source and not set(claims) <= chosen_iris:
                 continue
             found.append(
                 (
-                    sum(rank[c] for c in claims) // len(claims),
+                    rank[claims[0]] + rank[claims[1]],
                     Disagreement(
                         topic=row.topic,
                         claims=claims,
                         within_source=row.within_source,
-                        reconciling_caveats=row.caveats,
+                        reconciling_caveats=tuple(
+                            c for c in row.caveats if any(c in facets[x].caveats for x in claims)
+                        ),
                         type=row.type,
                         type_label=self.labels.get(str(CONCEPT[row.type]), row.type),
                         id=row.iri,
@@ -354,6 +364,31 @@ class Engine:
         found.sort(key=lambda pair: (pair[1].dissolves, pair[0], pair[1].id))
         cross = [d for _, d in found if not d.within_source][:2]
         return cross + [d for _, d in found if d.within_source][:2]
+
+    def _opposed_pair(self, row: DisagreementRow, rank: dict[str, int]) -> tuple[str, str] | None:
+        """The best-ranked two candidates on opposed (or firmer and softer) sides of a
+        disagreement, from two sources when it is across the sources; on whether to do it at
+        all, the advice itself before the effects that argue for it."""
+        facets = self.catalog.facets
+
+        def order(claim: str) -> tuple[bool, int]:
+            return (row.goal is None and facets[claim].kind not in VERDICT_KINDS, rank[claim])
+
+        best: tuple[tuple[bool, int], tuple[str, str]] | None = None
+        for one, other in combinations(row.sides, 2):
+            a_pos = one.position.removeprefix(str(CONCEPT))
+            b_pos = other.position.removeprefix(str(CONCEPT))
+            if not (self.rules.opposed(a_pos, b_pos) or self.rules.stronger(a_pos, b_pos)):
+                continue
+            mine = sorted((c for c in one.claims if c in rank), key=order)[:PAIR_POOL]
+            theirs = sorted((c for c in other.claims if c in rank), key=order)[:PAIR_POOL]
+            for a, b in product(mine, theirs):
+                if not row.within_source and facets[a].slug == facets[b].slug:
+                    continue
+                key = (order(a)[0] or order(b)[0], rank[a] + rank[b])
+                if best is None or key < best[0]:
+                    best = (key, (a, b) if rank[a] <= rank[b] else (b, a))
+        return best[1] if best else None
 
     def _consensus(self, cited: tuple[Candidate, ...]) -> dict[str, list[str]]:
         stances: dict[str, set[str]] = {}

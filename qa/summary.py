@@ -45,10 +45,9 @@ def _disagreement(
         c = by_iri[iri]
         sides.setdefault(c.short_title, c)
     if d.within_source:
-        first, second = (by_iri[i] for i in d.claims)
-        sentences = [
-            _sentence(f"{first.short_title} says {first.summary}, but also that {second.summary}")
-        ]
+        first, *others = (by_iri[i] for i in d.claims)
+        also = _join([f"that {c.summary}" for c in others])
+        sentences = [_sentence(f"{first.short_title} says {first.summary}, but also {also}")]
     else:
         parts = [f"{title} says {c.summary}" for title, c in sides.items()]
         sentences = [OPENINGS.get(d.type, OPENINGS[""]), _sentence("; ".join(parts))]

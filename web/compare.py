@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
 
-from kg.disagreements import DisagreementRow
+from kg.disagreements import DisagreementRow, to_json
 from kg.infer import Rules
 from kg.vocab import CONCEPT
 from qa.catalog import Facets
@@ -142,8 +142,5 @@ def compare() -> str:
         goal=goal,
         selected=selected,
         versus=versus,
-        disagreements=disagreements,
-        facets=facets,
-        concept_labels=eng.labels,
-        concept_base=str(CONCEPT),
+        disputed=[to_json(row, eng.catalog.passages, eng.labels) for row in disagreements],
     )
