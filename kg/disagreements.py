@@ -5,21 +5,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
-
-import pyoxigraph as ox
 
 from kg.infer import dissolves
 from kg.store import Store
 from kg.store import term_text as _value
 from kg.vocab import CONCEPT
 
+# Two queries, not one: the nodes, then their sides' claims (an OPTIONAL between the two joins
+# made Oxigraph's plan take minutes at a million triples; these take about a second each).
 DISAGREEMENTS_QUERY = """
-SELECT ?d ?topic ?type ?within ?source ?activity ?goal ?position ?hedge ?claim WHERE {
+SELECT ?d ?topic ?type ?within ?source ?activity ?goal WHERE {
   ?d a kgqa:Disagreement ; kgqa:topic ?topic ; kgqa:disagreementType ?type ;
-     kgqa:withinSource ?within ; kgqa:activity ?activity ; kgqa:side ?side .
+     kgqa:withinSource ?within ; kgqa:activity ?activity .
   OPTIONAL { ?d kgqa:goal ?goal }
   OPTIONAL { ?d kgqa:source ?source }
+}"""
+SIDES_QUERY = """
+SELECT ?d ?position ?hedge ?claim WHERE {
+  ?d a kgqa:Disagreement ; kgqa:side ?side .
   ?side kgqa:position ?position ; kgqa:strongestHedge ?hedge ; kgqa:claim ?claim .
 }"""
 RECONCILING_QUERY = """
@@ -35,7 +40,7 @@ class SideRow:
     claims: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DisagreementRow:
     """One disputed question, across the sources or within one (`source`), as the graph has it."""
 
@@ -53,6 +58,11 @@ class DisagreementRow:
     def claims(self) -> tuple[str, ...]:
         return tuple(c for side in self.sides for c in side.claims)
 
+    @cached_property
+    def side_of(self) -> dict[str, int]:
+        """Which side (an index into `sides`) each claim is on."""
+        return {c: i for i, side in enumerate(self.sides) for c in side.claims}
+
     @property
     def dissolves(self) -> bool:
         return dissolves(self.type)
@@ -61,11 +71,10 @@ class DisagreementRow:
 def load_disagreements(store: Store) -> list[DisagreementRow]:
     """Every disagreement node of the graph, in a stable order (direct conflicts first)."""
     sides: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    heads: dict[str, ox.QuerySolution] = {}
+    heads = {_value(row["d"]) or "": row for row in store.select(DISAGREEMENTS_QUERY)}
     hedges: dict[tuple[str, str], str] = {}
-    for row in store.select(DISAGREEMENTS_QUERY):
+    for row in store.select(SIDES_QUERY):
         iri, pos = _value(row["d"]) or "", _value(row["position"]) or ""
-        heads.setdefault(iri, row)
         sides[iri][pos].append(_value(row["claim"]) or "")
         hedges[(iri, pos)] = _value(row["hedge"]) or ""
     reconciling: dict[str, set[str]] = defaultdict(set)
@@ -92,10 +101,11 @@ def load_disagreements(store: Store) -> list[DisagreementRow]:
 
 
 QUOTES_QUERY = """
-SELECT DISTINCT ?claim ?slug ?kind ?quote ?start ?end WHERE {
-  ?d a kgqa:Disagreement ; kgqa:side/kgqa:claim ?claim .
+SELECT ?claim ?slug ?kind ?quote ?start ?end WHERE {
+  { SELECT DISTINCT ?claim WHERE { ?side a kgqa:Side ; kgqa:claim ?claim } }
   ?claim a ?class ; schema:appearance/kgqa:slug ?slug ; kgqa:citation/oa:hasSelector ?qs, ?ps .
-  FILTER (?class != kgqa:Claim && STRSTARTS(STR(?class), STR(kgqa:)))
+  VALUES ?class { kgqa:EffectClaim kgqa:Recommendation kgqa:AlternativeClaim kgqa:FactClaim
+                  kgqa:QuantityClaim }
   BIND (STRAFTER(STR(?class), "#") AS ?kind)
   ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end .
 }"""

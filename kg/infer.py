@@ -7,11 +7,16 @@ that take it. There is one node for a question across the sources and one for ea
 differs from itself on it, so the graph grows with the questions the claims raise, never with
 pairs of claims.
 
-Which positions oppose, which conditions oppose and which stance is weaker than another is read
-from the ontology (`kgqa:opposes`, `kgqa:weakerThan`). A claim about an activity speaks of every
-narrower activity too ("running" of jogging), so a question is asked at the narrower activity
-of two claims; goals are compared at the level just below their scheme's root ("muscle" for
-muscle growth and muscle retention).
+Which positions oppose, which conditions oppose, which stance is weaker than another, what a
+direction or an alternative says about doing an activity at all and which conditions an activity
+carries by definition are read from the ontology (`kgqa:opposes`, `kgqa:weakerThan`,
+`kgqa:leansTo`, `kgqa:impliesCondition`). A claim about an activity speaks of every narrower
+activity too ("running" of jogging); questions on related activities of one goal and scope are
+then merged into one, named by the activity most of its claims name. Goals are compared at the
+level just below their scheme's root ("muscle mass" for muscle growth and muscle retention). On
+whether to do an activity at all, an effect speaks for or against it by its direction and an
+alternative against the activity it replaces, but two effects differ there only for opposed
+audiences: a benefit to one goal and a harm to another are pros and cons.
 
 Why the sides differ, for two claims on opposed positions, in this order:
 - different conditions: a condition of one opposes a condition of the other (a light jog

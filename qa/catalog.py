@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kg.disagreements import DisagreementRow, load_disagreements, load_passages
+from kg.disagreements import DisagreementRow, Passage, load_disagreements
 from kg.store import Store
 from kg.store import term_text as _value
 
@@ -93,7 +93,10 @@ class Catalog:
                 attributed_to=_value(row["attributedTo"]),
             )
         self.disagreement_list = load_disagreements(store)
-        self.passages = load_passages(store)
+        self.passages = {  # the passages of kg.disagreements, from the facets already read
+            claim: Passage(f.slug, f.kind, f.quote, f.start, f.end)
+            for claim, f in self.facets.items()
+        }
         self.disagreements: dict[str, list[DisagreementRow]] = defaultdict(list)
         for found in self.disagreement_list:
             for claim in found.claims:
@@ -107,9 +110,10 @@ class Catalog:
 
     def among(self, claims: set[str]) -> list[DisagreementRow]:
         """Disagreements with claims of the set on at least two of their sides."""
-        seen: dict[str, DisagreementRow] = {}
+        sides: dict[str, set[int]] = defaultdict(set)
+        rows: dict[str, DisagreementRow] = {}
         for claim in claims:
             for row in self.disagreements.get(claim, ()):
-                if sum(bool(claims & set(side.claims)) for side in row.sides) >= 2:
-                    seen[row.iri] = row
-        return list(seen.values())
+                sides[row.iri].add(row.side_of[claim])
+                rows[row.iri] = row
+        return [rows[iri] for iri, found in sides.items() if len(found) >= 2]

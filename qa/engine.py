@@ -374,14 +374,19 @@ class Engine:
         def order(claim: str) -> tuple[bool, int]:
             return (row.goal is None and facets[claim].kind not in VERDICT_KINDS, rank[claim])
 
+        by_side: dict[int, list[str]] = {}
+        for claim in rank:
+            side = row.side_of.get(claim)
+            if side is not None:
+                by_side.setdefault(side, []).append(claim)
         best: tuple[tuple[bool, int], tuple[str, str]] | None = None
-        for one, other in combinations(row.sides, 2):
-            a_pos = one.position.removeprefix(str(CONCEPT))
-            b_pos = other.position.removeprefix(str(CONCEPT))
+        for i, j in combinations(sorted(by_side), 2):
+            a_pos = row.sides[i].position.removeprefix(str(CONCEPT))
+            b_pos = row.sides[j].position.removeprefix(str(CONCEPT))
             if not (self.rules.opposed(a_pos, b_pos) or self.rules.stronger(a_pos, b_pos)):
                 continue
-            mine = sorted((c for c in one.claims if c in rank), key=order)[:PAIR_POOL]
-            theirs = sorted((c for c in other.claims if c in rank), key=order)[:PAIR_POOL]
+            mine = sorted(by_side[i], key=order)[:PAIR_POOL]
+            theirs = sorted(by_side[j], key=order)[:PAIR_POOL]
             for a, b in product(mine, theirs):
                 if not row.within_source and facets[a].slug == facets[b].slug:
                     continue

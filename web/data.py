@@ -7,15 +7,17 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from kg.dumps import DUMPS, dump_path
 from kg.examples import examples as examples
 from kg.store import EmbeddedStore, term_text
-from kg.vocab import BASE, PREFIXES
+from kg.vocab import BASE, KGQA, PREFIXES
+from web.api import engine
 from web.backend import backend
 from web.pages import store
 
 bp = Blueprint("data", __name__)
 
 
-def void_turtle(base_url: str, triples: int, graphs: list[str]) -> str:
-    """A VoID description of the dataset, pointing at this server's endpoint and dumps."""
+def void_turtle(base_url: str, triples: int, graphs: list[str], disagreements: int) -> str:
+    """A VoID description of the dataset, pointing at this server's endpoint and dumps; its
+    class partition for kgqa:Disagreement counts the disagreements every page counts."""
     lines = [
         "@prefix void: <http://rdfs.org/ns/void#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
@@ -27,6 +29,8 @@ def void_turtle(base_url: str, triples: int, graphs: list[str]) -> str:
         *(f"    void:dataDump <{base_url}data/{name}> ;" for name in DUMPS),
         *(f"    void:vocabulary <{ns}> ;" for ns in sorted(set(PREFIXES.values()))),
         *(f"    void:subset <{g}> ;" for g in graphs),
+        f"    void:classPartition [ void:class <{KGQA.Disagreement}> ; "
+        f"void:entities {disagreements} ] ;",
         "    void:feature <http://www.w3.org/ns/formats/Turtle> .",
     ]
     return "\n".join(lines) + "\n"
@@ -62,4 +66,7 @@ def void() -> Response:
     named, _ = workers.select(VOID_GRAPHS, VOID_ROWS, seconds)
     triples = int(term_text(counts[0]["n"]) or 0) if counts else 0
     graphs = sorted(term_text(row["g"]) or "" for row in named)
-    return Response(void_turtle(request.host_url, triples, graphs), mimetype="text/turtle")
+    disagreements = len(engine().catalog.disagreement_list)
+    return Response(
+        void_turtle(request.host_url, triples, graphs, disagreements), mimetype="text/turtle"
+    )

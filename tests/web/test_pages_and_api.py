@@ -166,7 +166,7 @@ def _count(text: str, pattern: str) -> int:
 
 
 def test_every_view_counts_the_same_disagreements(server: Server, built: Built) -> None:
-    """Home, /compare, /api/disagreements, `kgqa stats` and a SPARQL count: one number."""
+    """Home, /compare, /api/disagreements, `kgqa stats`, VoID and a SPARQL count: one number."""
     home = server.get("/")[2].decode()
     compare = server.get("/compare")[2].decode()
     api = json.loads(server.get("/api/disagreements")[2])
@@ -184,6 +184,8 @@ def test_every_view_counts_the_same_disagreements(server: Server, built: Built) 
     assert _count(compare, r"<h3>Disagree \((\d+)\)") == len(across)
     assert stats["disagreements"] - stats["disagreements_within_source"] == len(across)
     assert sum(stats["disagreements_per_type"].values()) == counted
+    void = server.get("/void.ttl")[2].decode()
+    assert _count(void, r"kgqa/ontology#Disagreement> ; void:entities (\d+)") == counted
 
 
 def test_data_page_dumps_void_and_examples(server: Server) -> None:
