@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from kg.infer import dissolves
+from kg.positions import dissolves
 from kg.store import Store
 from kg.store import term_text as _value
 from kg.vocab import CONCEPT

@@ -21,8 +21,9 @@ import yaml
 from kg.build import anchor_claims, read_document
 from kg.claims import find_claims_files, read_claims_file
 from kg.errors import CorpusError
-from kg.infer import SEVERITY, Question, Rules, questions_of, relation
+from kg.infer import Question, questions_of
 from kg.ontology import Ontology
+from kg.positions import SEVERITY, Rules, relation
 from kg.rdf import AnchoredClaim
 
 LABELS = {

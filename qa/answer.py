@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.infer import dissolves
+from kg.positions import dissolves
 from qa.interpret import Interpretation
 from qa.rank import Candidate
 

@@ -12,8 +12,8 @@ from spacy.language import Language
 
 from kg.disagreements import VERDICT_KINDS, DisagreementRow
 from kg.errors import InputError
-from kg.infer import Rules
 from kg.ontology import Ontology, load_ontology
+from kg.positions import Rules
 from kg.store import Store
 from kg.store import term_text as _value
 from kg.vocab import CONCEPT

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request
 
 from kg.disagreements import DisagreementRow, to_json
-from kg.infer import Rules
+from kg.positions import Rules
 from kg.vocab import CONCEPT
 from qa.catalog import Facets
 from web.api import engine
