@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kg.disagreements import DisagreementRow, Passage, load_disagreements
+from kg.disagreements import VERDICT_KINDS, DisagreementRow, Passage, load_disagreements
 from kg.store import Store
 from kg.store import term_text as _value
 
@@ -101,11 +101,14 @@ class Catalog:
         for found in self.disagreement_list:
             for claim in found.claims:
                 self.disagreements[claim].append(found)
+        # On what the sources disagree: the claims of a disagreement across them, and of one on
+        # whether to do something at all, the advice itself (not every benefit and harm).
         self.disputed = frozenset(
             claim
             for found in self.disagreement_list
             if not found.within_source
             for claim in found.claims
+            if found.goal is not None or self.facets[claim].kind in VERDICT_KINDS
         )
 
     def among(self, claims: set[str]) -> list[DisagreementRow]:
