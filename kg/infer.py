@@ -283,23 +283,23 @@ def _raw_disagreements(rules: Rules, claims: list[AnchoredClaim]) -> list[_Raw]:
 
 
 def _merged(rules: Rules, raws: list[_Raw]) -> list[list[_Raw]]:
-    """Raw questions of one goal and scope whose activities are related (running, jogging) or
-    that share a claim ("a light jog or sprint intervals"), grouped: a reader asks them once."""
+    """Raw questions of one goal and scope whose activities are related (running, jogging), or
+    are kinds of one activity and share claims (jogging and sprint intervals, both met by claims
+    about running), grouped: a reader asks them once."""
     groups: dict[tuple[str | None, str | None], list[_Raw]] = defaultdict(list)
     for raw in raws:
         groups[(raw.question.goal, raw.scope)].append(raw)
     merged: list[list[_Raw]] = []
     for members in groups.values():
-        named = [{c.iri for c in raw.members if raw.question.activity in c.spec.activities}
-                 for raw in members]  # fmt: skip
+        ids = [{c.iri for c in raw.members} for raw in members]
 
         def linked(
-            i: int, j: int, members: list[_Raw] = members, named: list[set[URIRef]] = named
+            i: int, j: int, members: list[_Raw] = members, ids: list[set[URIRef]] = ids
         ) -> bool:
             a, b = members[i].question.activity, members[j].question.activity
             if rules.activity_reaches(a, b) or rules.activity_reaches(b, a):
                 return True
-            return bool(named[i] & named[j]) and rules.common_activity({a, b}) is not None
+            return bool(ids[i] & ids[j]) and rules.common_activity({a, b}) is not None
 
         merged.extend([members[i] for i in cluster] for cluster in _clusters(len(members), linked))
     return merged
