@@ -34,7 +34,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kg.ontology import Ontology
-from kg.positions import DIRECT, SEVERITY, WITHIN, Rules, dissolves, relation, slug
+from kg.positions import DIRECT, SEVERITY, WITHIN, Rules, dissolves, relation
 from kg.rdf import LABEL, A, AnchoredClaim, T, Triples, boolean, concept, node, text
 from kg.vocab import CONCEPT, DISAGREEMENT, KGQA, SOURCE
 
@@ -124,8 +124,6 @@ def _keys(rules: Rules, claim: AnchoredClaim) -> Iterator[tuple[Question, bool]]
     seen: set[tuple[Question, bool]] = set()
     for activity in activities:
         for level in rules.levels(activity):
-            if level != activity and rules.ontology.is_top(CONCEPT[activity]):
-                continue  # a claim about all exercise speaks of no activity in particular
             for goal in goals:
                 key = (Question(level, goal), level == activity)
                 if key not in seen:
@@ -141,8 +139,7 @@ def questions_of(
 
 
 def _strongest(rules: Rules, claims: Sequence[AnchoredClaim]) -> str:
-    firmest = rules.ontology.strongest_hedge(CONCEPT[c.spec.hedge] for c in claims)
-    return slug(firmest) if firmest is not None else claims[0].spec.hedge
+    return rules.firmest(c.spec.hedge for c in claims)
 
 
 class _Question:
@@ -276,8 +273,11 @@ def _raw_disagreements(rules: Rules, claims: list[AnchoredClaim]) -> list[_Raw]:
             continue
         everyone = bucket.exact + bucket.general
         types = _scope_types(rules, bucket.exact, everyone, whether=question.goal is None)
+        by_source: dict[str, list[AnchoredClaim]] = defaultdict(list)
+        for claim in everyone:
+            by_source[claim.source_slug].append(claim)
         for scope in sorted(types, key=lambda s: (s is not None, s or "")):
-            members = [c for c in everyone if scope is None or c.source_slug == scope]
+            members = everyone if scope is None else by_source[scope]
             found.append(_Raw(question, scope, types[scope], members))
     return found
 

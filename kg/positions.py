@@ -52,6 +52,7 @@ class Rules:
     def __init__(self, ontology: Ontology) -> None:
         self.ontology = ontology
         self._goal_questions: dict[str, str] = {}
+        self._levels: dict[str, tuple[str, ...]] = {}
 
     @cached_property
     def _opposes(self) -> dict[str, frozenset[str]]:
@@ -121,10 +122,15 @@ class Rules:
         ys = tuple(ys)
         return [(x, y) for x in xs for y in ys if self.opposed(x, y)]
 
-    def levels(self, activity: str) -> list[str]:
-        """An activity and the narrower activities a claim about it also speaks of."""
-        iri = CONCEPT[activity]
-        return [activity, *sorted(slug(d) for d in self.ontology.descendants(iri))]
+    def levels(self, activity: str) -> tuple[str, ...]:
+        """An activity and the narrower activities a claim about it also speaks of (none for a
+        root: a claim about all exercise speaks of no activity in particular)."""
+        found = self._levels.get(activity)
+        if found is None:
+            iri = CONCEPT[activity]
+            narrower = () if self.ontology.is_top(iri) else self.ontology.descendants(iri)
+            found = self._levels[activity] = (activity, *sorted(map(slug, narrower)))
+        return found
 
     def goal_question(self, goal: str) -> str:
         """The goal a question about this goal is asked at: its ancestor just below the root."""
@@ -154,10 +160,16 @@ class Rules:
     def activity_reaches(self, general: str, specific: str) -> bool:
         """True when a claim about `general` speaks of `specific` (the same, or broader, not a
         root of its hierarchy)."""
-        if general == specific:
-            return True
-        iri = CONCEPT[general]
-        return iri in self.ontology.ancestors(CONCEPT[specific]) and not self.ontology.is_top(iri)
+        return specific in self.levels(general)
+
+    def firmest(self, hedges: Iterable[str]) -> str:
+        """Of several hedges (slugs), the firmest by the ontology's rank."""
+        ranks = self._hedge_ranks
+        return max(hedges, key=lambda h: (ranks.get(h, 0), h))
+
+    @cached_property
+    def _hedge_ranks(self) -> dict[str, int]:
+        return {c.slug: self.ontology.hedge_rank(c.iri) for c in self.ontology.of_kind("hedge")}
 
 
 def relation(rules: Rules, a: AnchoredClaim, b: AnchoredClaim, whether: bool = False) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -96,7 +96,7 @@ class AnchoredClaim:
     source_slug: str
     anchor: Anchor
 
-    @property
+    @cached_property
     def iri(self) -> URIRef:
         return claim_iri(self.source_slug, self.spec.id)
 
