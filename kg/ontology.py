@@ -233,14 +233,20 @@ def _rank(graph: Graph, subject: URIRef) -> int | None:
     return next((r for r in ranks if isinstance(r, int)), None)
 
 
-def load_ontology(path: Path | None = None) -> Ontology:
-    """Parse ontology.ttl into an Ontology; a parse error is a CorpusError naming the file."""
-    path = path or ontology_path()
+def parse_turtle(path: Path, what: str) -> Graph:
+    """A Turtle file as an rdflib graph; a parse error is a CorpusError naming the file."""
     graph = Graph()
     try:
         graph.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises many parser-specific types
-        raise CorpusError(f"{path}: cannot parse the ontology: {exc}") from exc
+        raise CorpusError(f"{path}: cannot parse {what}: {exc}") from exc
+    return graph
+
+
+def load_ontology(path: Path | None = None) -> Ontology:
+    """Parse ontology.ttl into an Ontology; a parse error is a CorpusError naming the file."""
+    path = path or ontology_path()
+    graph = parse_turtle(path, "the ontology")
     concepts: dict[URIRef, Concept] = {}
     for kind, cls in CONCEPT_CLASSES.items():
         for iri in graph.subjects(RDF.type, cls):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg.errors import CorpusError
-from kg.ontology import Ontology
+from kg.ontology import Ontology, parse_turtle
 from kg.vocab import KGQA
 
 HINT, INVERSE, CHANGE = "hint", "inverse", "change"
@@ -45,11 +45,7 @@ def hints_path() -> Path:
 def load_hints(ontology: Ontology, path: Path | None = None) -> tuple[Hint, ...]:
     """The cues of hints.ttl; a CorpusError names a cue for an unknown concept or a wrong kind."""
     path = path or hints_path()
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise CorpusError(f"{path}: cannot parse the question hints: {exc}") from exc
+    graph = parse_turtle(path, "the question hints")
     found: list[Hint] = []
     for sense, predicate in SENSES.items():
         for subject, text in sorted(graph.subject_objects(predicate)):
