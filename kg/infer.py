@@ -156,7 +156,8 @@ def _scope_types(
     """The types of the pairs of one claim naming the activity and one other claim, by scope
     (None across sources, else the one source).
 
-    Claims are compared by signature (source, kind, position, conditions, audience), and a
+    Claims are compared by signature (source, kind, position, conditions, audience and, on
+    whether to do it at all, goals), and a
     scope stops being searched once it holds its most serious type (a direct conflict across
     sources, a source against itself within one), so the work follows the distinct signatures,
     not the pairs of claims.
@@ -166,7 +167,7 @@ def _scope_types(
         seen: dict[tuple[object, ...], AnchoredClaim] = {}
         for c in claims:
             key = (c.source_slug, c.spec.kind, rules.position(c, whether), rules.conditions(c),
-                   c.spec.audience)  # fmt: skip
+                   c.spec.audience, c.spec.goals if whether else ())  # fmt: skip
             seen.setdefault(key, c)
         by_source: dict[str, list[AnchoredClaim]] = defaultdict(list)
         for c in seen.values():
