@@ -48,7 +48,7 @@ TEXTS_QUERY = (
 )
 COVERAGE_QUERY = """
 SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
-GROUP BY ?goal ORDER BY DESC(?n) LIMIT 8"""
+GROUP BY ?goal ORDER BY DESC(?n) ?goal LIMIT 8"""
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from bench.run import Server as BenchServer
-from kg import stats
+from kg import disagreements, stats
 from kg.errors import QueryError, StoreError
 from kg.remote import RemoteStore, push_dataset
 from kg.store import Dataset, EmbeddedStore
@@ -40,12 +40,16 @@ SELECTS = {
     "stats.DISAGREEMENTS": stats.DISAGREEMENTS_QUERY,
     "stats.PER_SOURCE": stats.PER_SOURCE_QUERY,
     "stats.PER_KIND": stats.PER_KIND_QUERY,
+    "stats.PER_TYPE": stats.PER_TYPE_QUERY,
     "engine.SOURCES": engine.SOURCES_QUERY,
     "engine.TEXTS": engine.TEXTS_QUERY,
     "engine.COVERAGE": engine.COVERAGE_QUERY,
     "catalog.FACETS": catalog.FACETS_QUERY,
     "catalog.CONCEPTS": catalog.CONCEPTS_QUERY,
-    "catalog.DISAGREEMENTS": catalog.DISAGREEMENTS_QUERY,
+    "disagreements.NODES": disagreements.DISAGREEMENTS_QUERY,
+    "disagreements.SIDES": disagreements.SIDES_QUERY,
+    "disagreements.RECONCILING": disagreements.RECONCILING_QUERY,
+    "disagreements.QUOTES": disagreements.QUOTES_QUERY,
     "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
 }
 
