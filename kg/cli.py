@@ -172,9 +172,8 @@ def disagreements_command(
         click.echo(json.dumps(scores.summary()) if as_json else scores.report())
         return
     store = open_configured_store(data_dir or data_dir_default())
-    names = {str(iri): c.pref_label for iri, c in ontology.concepts.items()}
     passages = load_passages(store)
-    items = [to_json(row, passages, names) for row in load_disagreements(store)]
+    items = [to_json(row, passages, ontology.pref_labels) for row in load_disagreements(store)]
     if as_json:
         for item in items:
             click.echo(json.dumps(item, ensure_ascii=False, sort_keys=True))

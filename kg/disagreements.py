@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from kg.positions import dissolves
+from kg.positions import dissolves, slug
 from kg.store import Store
 from kg.store import term_text as _value
 from kg.vocab import CONCEPT
@@ -84,7 +84,7 @@ def load_disagreements(store: Store) -> list[DisagreementRow]:
         DisagreementRow(
             iri=iri,
             topic=_value(head["topic"]) or "",
-            type=(_value(head["type"]) or "").removeprefix(str(CONCEPT)),
+            type=slug(_value(head["type"]) or ""),
             within_source=_value(head["within"]) == "true",
             source=_value(head["source"]),
             activity=_value(head["activity"]) or "",

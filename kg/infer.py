@@ -139,7 +139,7 @@ def questions_of(
 
 
 def _strongest(rules: Rules, claims: Sequence[AnchoredClaim]) -> str:
-    return rules.firmest(c.spec.hedge for c in claims)
+    return rules.ontology.firmest_hedge(c.spec.hedge for c in claims) or claims[0].spec.hedge
 
 
 class _Question:
@@ -240,8 +240,8 @@ def _reconciling(rules: Rules, sides: Sequence[Side], within: bool) -> tuple[str
         )
         for side in sides
     }
-    for one, other in product(sides, sides):
-        if one.position >= other.position or not rules.opposed(one.position, other.position):
+    for one, other in combinations(sides, 2):
+        if not rules.opposed(one.position, other.position):
             continue
         (mine, my_audience), (theirs, their_audience) = unions[one.position], unions[other.position]
         for x, y in rules.opposing(mine, theirs) + rules.opposing(my_audience, their_audience):

@@ -142,8 +142,22 @@ class Ontology:
 
     def strongest_hedge(self, iris: Iterable[URIRef | str]) -> URIRef | None:
         """Of several hedges, the firmest by rank; None for none."""
-        ranked = sorted((URIRef(str(i)) for i in iris), key=lambda i: (-self.hedge_rank(i), str(i)))
-        return ranked[0] if ranked else None
+        found = self.firmest_hedge(str(i).removeprefix(str(CONCEPT)) for i in iris)
+        return None if found is None else CONCEPT[found]
+
+    def firmest_hedge(self, slugs: Iterable[str]) -> str | None:
+        """`strongest_hedge` on slugs, with no IRI made: the inference asks it per side."""
+        ranks = self._hedge_ranks
+        return min(slugs, key=lambda s: (-ranks.get(s, 0), s), default=None)
+
+    @cached_property
+    def _hedge_ranks(self) -> dict[str, int]:
+        return {c.slug: c.rank or 0 for c in self.of_kind("hedge")}
+
+    @cached_property
+    def pref_labels(self) -> dict[str, str]:
+        """Every concept's prefLabel, by IRI string."""
+        return {str(iri): c.pref_label for iri, c in self.concepts.items()}
 
     def label(self, iri: URIRef) -> str:
         concept = self.concepts.get(iri)

@@ -23,15 +23,24 @@ from kg.claims import find_claims_files, read_claims_file
 from kg.errors import CorpusError
 from kg.infer import Question, questions_of
 from kg.ontology import Ontology
-from kg.positions import SEVERITY, Rules, relation
+from kg.positions import (
+    AUDIENCE,
+    CONDITIONS,
+    DIRECT,
+    SEVERITY,
+    STRENGTH,
+    WITHIN,
+    Rules,
+    relation,
+)
 from kg.rdf import AnchoredClaim
 
 LABELS = {
-    "direct": "direct-conflict",
-    "conditions": "different-conditions",
-    "audience": "different-audience",
-    "strength": "strength-only",
-    "within": "within-source",
+    "direct": DIRECT,
+    "conditions": CONDITIONS,
+    "audience": AUDIENCE,
+    "strength": STRENGTH,
+    "within": WITHIN,
     "none": None,
 }
 

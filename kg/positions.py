@@ -162,15 +162,6 @@ class Rules:
         root of its hierarchy)."""
         return specific in self.levels(general)
 
-    def firmest(self, hedges: Iterable[str]) -> str:
-        """Of several hedges (slugs), the firmest by the ontology's rank."""
-        ranks = self._hedge_ranks
-        return max(hedges, key=lambda h: (ranks.get(h, 0), h))
-
-    @cached_property
-    def _hedge_ranks(self) -> dict[str, int]:
-        return {c.slug: self.ontology.hedge_rank(c.iri) for c in self.ontology.of_kind("hedge")}
-
 
 def relation(rules: Rules, a: AnchoredClaim, b: AnchoredClaim, whether: bool = False) -> str | None:
     """Why two claims on the same question differ (a type above), or None when they do not.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.positions import dissolves
+from kg.positions import DIRECT, dissolves
 from qa.interpret import Interpretation
 from qa.rank import Candidate
 
@@ -20,7 +20,7 @@ class Disagreement:
     claims: tuple[str, ...]
     within_source: bool
     reconciling_caveats: tuple[str, ...] = ()
-    type: str = "direct-conflict"  # a kc: disagreement type's slug
+    type: str = DIRECT  # a kc: disagreement type's slug
     type_label: str = "direct conflict"
     id: str = ""  # the disagreement's IRI
 

@@ -13,7 +13,7 @@ from spacy.language import Language
 from kg.disagreements import VERDICT_KINDS, DisagreementRow
 from kg.errors import InputError
 from kg.ontology import Ontology, load_ontology
-from kg.positions import Rules
+from kg.positions import Rules, slug
 from kg.store import Store
 from kg.store import term_text as _value
 from kg.vocab import CONCEPT
@@ -109,7 +109,7 @@ class Engine:
         self.index = ClaimIndex(self.catalog, self.builder)
         self.claim_words = self._claim_words(nlp)
         self.idf = inverse_document_frequency(list(self.claim_words.values()))
-        self.labels = {str(c.iri): c.pref_label for c in self.ontology.concepts.values()}
+        self.labels = self.ontology.pref_labels
         self.coverage = self._coverage()
         self._answers: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
@@ -259,9 +259,9 @@ class Engine:
         scored.sort()
         passages: set[tuple[str, int]] = set()  # one claim per passage: the best-scored
         best = []
-        for points, slug, start, claim in scored:
-            if (slug, start) not in passages:
-                passages.add((slug, start))
+        for points, source, start, claim in scored:
+            if (source, start) not in passages:
+                passages.add((source, start))
                 best.append((points, claim))
         return [self._candidate(claim, -points) for points, claim in best[:RANKED]]
 
@@ -381,8 +381,7 @@ class Engine:
                 by_side.setdefault(side, []).append(claim)
         best: tuple[tuple[bool, int], tuple[str, str]] | None = None
         for i, j in combinations(sorted(by_side), 2):
-            a_pos = row.sides[i].position.removeprefix(str(CONCEPT))
-            b_pos = row.sides[j].position.removeprefix(str(CONCEPT))
+            a_pos, b_pos = slug(row.sides[i].position), slug(row.sides[j].position)
             if not (self.rules.opposed(a_pos, b_pos) or self.rules.stronger(a_pos, b_pos)):
                 continue
             mine = sorted(by_side[i], key=order)[:PAIR_POOL]

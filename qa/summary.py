@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from kg.positions import AUDIENCE, CONDITIONS, STRENGTH
 from qa.answer import Disagreement
 from qa.interpret import Interpretation
 from qa.rank import Candidate
@@ -12,9 +13,9 @@ MAX_LISTED = 8
 # How a summary opens on a disagreement across sources, by its type.
 OPENINGS = {
     "": "The sources disagree.",
-    "different-conditions": "The sources differ, but each speaks of different conditions.",
-    "different-audience": "The sources differ, but each speaks to different readers.",
-    "strength-only": "The sources lean the same way, one more firmly.",
+    CONDITIONS: "The sources differ, but each speaks of different conditions.",
+    AUDIENCE: "The sources differ, but each speaks to different readers.",
+    STRENGTH: "The sources lean the same way, one more firmly.",
 }
 
 

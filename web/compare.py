@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request
 
 from kg.disagreements import DisagreementRow, to_json
-from kg.positions import Rules
-from kg.vocab import CONCEPT
+from kg.positions import Rules, slug
 from qa.catalog import Facets
 from web.api import engine
 
@@ -27,10 +26,6 @@ class Cell:
     contested: bool = False  # its claims sit on two sides of a disagreement across sources
 
 
-def _slug(iri: str) -> str:
-    return iri.removeprefix(str(CONCEPT))
-
-
 def effect_claims(facets: dict[str, Facets]) -> dict[tuple[str, str], list[tuple[str, Facets]]]:
     """Effect claims by (activity slug, goal slug)."""
     cells: dict[tuple[str, str], list[tuple[str, Facets]]] = defaultdict(list)
@@ -39,7 +34,7 @@ def effect_claims(facets: dict[str, Facets]) -> dict[tuple[str, str], list[tuple
             continue
         for activity in f.activities:
             for goal in f.goals:
-                cells[(_slug(activity), _slug(goal))].append((iri, f))
+                cells[(slug(activity), slug(goal))].append((iri, f))
     return cells
 
 
@@ -57,8 +52,8 @@ def _disputed_cells(
                 f = facets.get(claim)
                 for activity in f.activities if f else ():
                     for goal in f.goals if f else ():
-                        if rules.goal_question(_slug(goal)) == _slug(d.goal):
-                            found[(_slug(activity), _slug(goal))].add(side.position)
+                        if rules.goal_question(slug(goal)) == slug(d.goal):
+                            found[(slug(activity), slug(goal))].add(side.position)
     return found
 
 
@@ -76,7 +71,7 @@ def matrix(
     for key, items in cells.items():
         stances: dict[str, set[str]] = defaultdict(set)
         for _, f in items:
-            stances[f.slug].add(_slug(f.direction or ""))
+            stances[f.slug].add(slug(f.direction or ""))
         table[key] = Cell(
             {slug: tuple(sorted(ds)) for slug, ds in sorted(stances.items())},
             contested=len(disputed.get(key, ())) >= 2,
@@ -114,9 +109,9 @@ def compare() -> str:
     eng = engine()
     facets = eng.catalog.facets
     disagreements = eng.catalog.disagreement_list
-    rules = Rules(eng.ontology)
+    rules = eng.rules
     rows, columns, table = matrix(facets, disagreements, rules)
-    labels = {_slug(k): v for k, v in eng.labels.items()}
+    labels = {slug(k): v for k, v in eng.labels.items()}
     slugs = sorted({s.slug for s in eng.sources.values()})
     titles = {s.slug: s.short_title for s in eng.sources.values()}
     activity, goal = request.args.get("activity", ""), request.args.get("goal", "")
