@@ -81,9 +81,7 @@ INTENTS: dict[str, Intent] = {
             verb="names drawbacks for",
             about_corpus=True,
         ),
-        Intent(
-            "mechanism", retrieve.of_kind("FactClaim"), _kinds("FactClaim"), fallback="effect"
-        ),
+        Intent("mechanism", retrieve.of_kind("FactClaim"), _kinds("FactClaim"), fallback="effect"),
         Intent("recommendation", retrieve.recommendation, _kinds("Recommendation")),
         Intent("source", retrieve.source, listing=True, option="claim"),
         Intent("effect", retrieve.effect, _kinds("EffectClaim")),

@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from rdflib import URIRef
 from spacy.language import Language
 
 from kg.ontology import Ontology
+from kg.vocab import KGQA
 from qa.catalog import Catalog
 from qa.intents import INTENTS
 from qa.interpret import Interpretation
@@ -19,6 +21,7 @@ from qa.nlp import RARITY_COMPONENT
 WORD = re.compile(r"[a-z0-9]+")
 DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
 RANKED = 400  # candidates kept after scoring (a corpus of millions of triples matches thousands)
+IMPLIES = KGQA.impliesCondition
 WEIGHTS = {
     "activity": 4.0,
     "goal": 3.0,
@@ -28,6 +31,8 @@ WEIGHTS = {
     "polarity": 1.0,
     "words": 4.0,
     "focus": 1.0,
+    "unasked": -0.75,  # per condition the claim names and the question does not (at most two)
+    "firmness": 0.05,  # per step of the hedge's rank: between equals, the firmer statement
 }
 
 
@@ -74,6 +79,8 @@ class Scorable(Protocol):
     def quote(self) -> str: ...
     @property
     def summary(self) -> str: ...
+    @property
+    def hedge(self) -> str: ...
 
 
 def words(text: str) -> set[str]:
@@ -106,11 +113,14 @@ def score(
     ontology: Ontology,
     idf: dict[str, float] | None = None,
     claim_words: frozenset[str] | None = None,
+    asked_conditions: frozenset[str] | None = None,
 ) -> float:
     """How well a claim answers the interpretation; higher is better.
 
     Words count by their rarity across the corpus's claims (idf), so "leg" and "day", which every
-    claim shares, weigh little against "sore" or "calories".
+    claim shares, weigh little against "sore" or "calories". A claim that holds only under a
+    condition the question does not name (`asked_conditions`: the asked caveats, expanded, and
+    those its activities imply) yields to one that holds without it.
     """
     total = WEIGHTS["activity"] * _overlap(it.activities, candidate.activities, ontology)
     total += WEIGHTS["goal"] * _overlap(it.goals, candidate.goals, ontology)
@@ -122,6 +132,10 @@ def score(
     if it.polarity and candidate.direction and candidate.direction.endswith("/" + it.polarity):
         total += WEIGHTS["polarity"]
     total += WEIGHTS["focus"] * _focus(it, candidate)
+    if asked_conditions is not None:
+        unasked = len(candidate.caveats - asked_conditions)
+        total += WEIGHTS["unasked"] * min(unasked, 2)
+    total += WEIGHTS["firmness"] * ontology.hedge_rank(candidate.hedge)
     if it.terms:
         weights = idf or {}
         text = (
@@ -169,10 +183,12 @@ class Ranker:
         facets_of = self.catalog.facets
         intent = INTENTS.get(it.intent)
         bonus = DISPUTED_BONUS if intent is not None and intent.prefers_disputed else 0.0
+        conditions = self.asked_conditions(it)
         scored = []
         for claim in claims:
             facets = facets_of[claim]
-            points = score(facets, it, self.ontology, self.idf, self.claim_words.get(claim))
+            words = self.claim_words.get(claim)
+            points = score(facets, it, self.ontology, self.idf, words, conditions)
             if bonus and claim in self.catalog.disputed:
                 points += bonus
             scored.append((-points, facets.slug, facets.start, claim))
@@ -184,6 +200,15 @@ class Ranker:
                 passages.add((source, start))
                 best.append((points, claim))
         return [self.candidate(claim, -points) for points, claim in best[:RANKED]]
+
+    def asked_conditions(self, it: Interpretation) -> frozenset[str]:
+        """The conditions a question names or implies: its caveats (with their narrower and
+        broader ones) and those its activities imply (a jog is a light run)."""
+        asked = {str(i) for k in it.caveats for i in self.ontology.expand(URIRef(k))}
+        asked |= {str(x) for k in it.caveats for x in self.ontology.ancestors(URIRef(k))}
+        for activity in (*it.activities, *it.context_activities):
+            asked |= {str(x) for x in self.ontology.graph.objects(URIRef(activity), IMPLIES)}
+        return frozenset(asked)
 
     def candidate(self, claim: str, points: float) -> Candidate:
         f = self.catalog.facets[claim]
