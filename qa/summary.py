@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.disagreements import VERDICT_KINDS
 from kg.ontology import Ontology
-from kg.positions import slug
+from kg.positions import DIRECT, STRENGTH, slug
 from kg.vocab import CONCEPT, KGQA
 from qa.answer import Disagreement, Verdict
 from qa.intents import INTENTS
@@ -27,7 +27,9 @@ MAX_SENTENCES = 4
 MAX_LISTED = 6
 # A figure as a quote gives it: a number or a range, and the word after it ("400-500 calories",
 # "48 to 72 hours", "30-minute").
-FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?(?:\s*(?:-|\u2013|to)\s*\d+(?:[.,]\d+)?)?(?:[ -][a-z]+)?")
+FIGURE = re.compile(
+    r"\b\d+(?:[.,]\d+)?(?:\s*(?:-|\u2013|to)\s*\d+(?:[.,]\d+)?)?(?:-[a-z]+(?:\s[a-z]+(?:-[a-z]+)?)?|\s[a-z]+)?"
+)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -94,16 +96,18 @@ class Summariser:
         return " ".join(words)
 
     def summarise(self, it: Interpretation, sel: Selection, lexical: bool) -> Summary:
-        sentences = [self.words.lexical] if lexical else []
         intent = INTENTS.get(it.intent)
         stands: list[_Stand] = []
         if intent is not None and intent.listing:
-            sentences += self._listing(it, sel.citations, intent.verb, intent.option)
+            sentences = self._listing(it, sel.citations, intent.verb, intent.option)
         else:
             stands = self._stands(it, sel)
-            sentences += self._single(it, sel, stands)
-        sentences = [s for s in sentences if s][:MAX_SENTENCES]
-        bottom = sentences[1 if lexical and len(sentences) > 1 else 0] if sentences else ""
+            sentences = self._single(it, sel, stands)
+        sentences = [s for s in sentences if s]
+        if lexical:  # said right after the bottom line
+            sentences.insert(1, self.words.lexical)
+        sentences = sentences[:MAX_SENTENCES]
+        bottom = sentences[0] if sentences else ""
         return Summary(" ".join(sentences), bottom, tuple(s.verdict for s in stands))
 
     # -- a single answer
@@ -181,10 +185,12 @@ class Summariser:
             told += " " + sentences[-1]
         if cross is not None:
             sentences.append(self._reconcile(cross, sel.citations))
-        cited_figures = [f for c in sel.citations for f in figures(c.quote)]
+        asked = set(it.activities) | set(it.goals)
+        on_it = [c for c in sel.citations if not asked or asked & (c.activities | c.goals)]
+        cited_figures = [f for c in on_it for f in figures(c.quote)]
         intent = INTENTS.get(it.intent)
         if intent is not None and "QuantityClaim" in intent.kinds and not cited_figures:
-            sentences.append(self.words.no_figure)
+            sentences.insert(0, self.words.no_figure)  # the bottom line of a question for a figure
         else:
             sentences += self._figures(sel.citations, told)
         return sentences
@@ -201,10 +207,11 @@ class Summariser:
                 return _sentence(f"{head} it {s.clause}")
             return _sentence(f"{s.verdict.short_title} {s.clause}")
         classes = {s.verdict.position for s in stands}
-        if cross is not None:
-            opening = self.words.openings.get(cross.type, self.words.openings["direct-conflict"])
-        elif len(classes) == 1 and "mixed" not in classes:
-            opening = self.words.openings["agree"]
+        if len(classes) == 1 and "mixed" not in classes:
+            same_way = cross is not None and cross.type == STRENGTH
+            opening = self.words.openings[STRENGTH if same_way else "agree"]
+        elif cross is not None:
+            opening = self.words.openings.get(cross.type, self.words.openings[DIRECT])
         else:
             opening = self.words.openings["differ"]
         parts = [f"{s.verdict.short_title} {s.clause}" for s in stands]
