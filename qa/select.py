@@ -27,6 +27,7 @@ KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
 FLOOR_SHARE = 0.25  # ... or this share, to reach the fewest a single answer cites
 FEWEST, MOST = 3, 5  # citations of a single answer
 MOST_OPTIONS = 8  # citations of a list: one per option
+LIST_POOL = 120  # a list's options are found among this many best candidates
 PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
 DISAGREEMENT_POOL = 60  # candidates searched for disagreements
 NONE = "none"
@@ -101,13 +102,20 @@ class CitationSelector:
         """The candidates worth citing, best first, each saying something no better one says."""
         best = ranked[0].score
         pool: list[Candidate] = []
-        for c in ranked:
+        quotes: set[str] = set()
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for c in ranked[: LIST_POOL if listing else len(ranked)]:
             if not listing and c.score < KEEP_SHARE * best and len(pool) >= FEWEST:
                 break
             if not listing and c.score < FLOOR_SHARE * best:
                 break
-            if not any(_same_passage(c, p) for p in pool):
-                pool.append(c)
+            quote = normalise(c.quote)
+            taken = spans.setdefault(c.slug, [])
+            if quote in quotes or any(c.start < end and start < c.end for start, end in taken):
+                continue  # one quote, or one inside another: the same passage
+            quotes.add(quote)
+            taken.append((c.start, c.end))
+            pool.append(c)
         return pool
 
     def _sides(
@@ -225,13 +233,6 @@ class CitationSelector:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _same_passage(a: Candidate, b: Candidate) -> bool:
-    """One quote, or one inside the other: the same passage, cited once."""
-    if a.slug == b.slug and a.start < b.end and b.start < a.end:
-        return True
-    return normalise(a.quote) == normalise(b.quote)
 
 
 def _by_turns(members: list[Candidate]) -> list[Candidate]:
