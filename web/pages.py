@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+import pyoxigraph as ox
+from flask import Blueprint, abort, current_app, render_template, request
 
-from kg.store import Store
+from kg.store import Store, term_text
 from qa.rank import Candidate
 from web.api import engine, question_arg
 from web.backend import backend
@@ -20,6 +21,11 @@ EXAMPLES = (
     "Do the sources disagree about recovery?",
     "Which claims are marked [source needed]?",
 )
+
+
+# Where a source was published: its IRI is bound by variable, never pasted in.
+SOURCE_ORIGIN = """SELECT ?iri ?url ?publisher WHERE {
+  ?iri schema:url ?url . OPTIONAL { ?iri dcterms:publisher ?publisher } }"""
 
 
 def store() -> Store:
@@ -84,10 +90,20 @@ def source_page(slug: str) -> str:
         for iri, f in found
     ]
     spans = [(iri.rsplit("/", 1)[1], f.start, f.end) for iri, f in found]
+    origin = store().select(SOURCE_ORIGIN, {"iri": ox.NamedNode(info.iri)})
+    limit = int(current_app.config["MAX_QUESTION_CHARS"])
     return render_template(
         "source.html",
         source=info,
         segments=segments(eng.texts[slug], spans),
         claims=claims,
         current=request.args.get("claim", ""),
+        question=request.args.get("q", "").strip()[:limit],
+        url=_web_address(term_text(origin[0]["url"]) if origin else None),
+        publisher=term_text(origin[0]["publisher"]) if origin else None,
     )
+
+
+def _web_address(url: str | None) -> str | None:
+    """A link to the original only for a web address (no javascript: or data: link)."""
+    return url if url and url.startswith(("https://", "http://")) else None

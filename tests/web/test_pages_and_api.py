@@ -244,3 +244,27 @@ def test_api_claims_entities_and_disagreements(server: Server, texts: dict[str, 
                 assert texts[c["source"]][c["start"] : c["end"]] == c["quote"]
     assert server.get("/api/entities/parkour")[0] == 404
     assert server.get("/api/claims?concept=parkour")[0] == 400
+
+
+FOLLOWED = "/source/001?claim=faq-wont-lose-muscle&q=" + q("Will running make me lose muscle?")
+
+
+def test_followed_passage_is_the_only_one_marked(server: Server) -> None:
+    page = server.get(FOLLOWED)[2].decode()
+    assert page.count("<mark") == 1
+    assert 'class="span-link quoted"' not in page  # other passages are left unmarked
+    assert "characters" not in page and "EffectClaim" not in page
+
+
+def test_source_page_links_to_the_original_and_back_to_the_answer(server: Server) -> None:
+    page = server.get(FOLLOWED)[2].decode()
+    assert 'href="https://www.pulseatlas.com/blogs/articles/should-i-run-after-leg-day' in page
+    assert 'href="/ask?q=Will+running+make+me+lose+muscle?">← Back to the answer' in page
+    unfollowed = server.get("/source/001")[2].decode()
+    assert "Back to the answer" not in unfollowed and "<mark" not in unfollowed
+
+
+def test_a_hostile_question_on_the_source_link_stays_text(server: Server) -> None:
+    page = server.get("/source/001?claim=x&q=" + q('"><script>alert(1)</script>'))[2].decode()
+    assert "<script>alert" not in page
+    assert "%3Cscript%3E" in page
