@@ -151,12 +151,17 @@ def test_compare_matrix_and_source_against_source(server: Server) -> None:
     assert 'class="matrix"' in page and "contested" in page
     assert "obstructing the recovery process" in page and "facilitating quicker recovery" in page
     disputed = page.split('id="disputed-h"', 1)[1].split('class="matrix-wrap"', 1)[0]
-    assert "direct conflict" in disputed and "different conditions" in disputed
+    assert "Why they differ: they give opposite answers." in disputed
+    assert "they speak of different conditions" in disputed
+    assert "What may tell the sides apart: a hard, intense session" in disputed
+    assert "goal: hypertrophy" not in disputed and "building muscle size as the goal" in disputed
+    assert "000" not in page.split('class="matrix"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">Should I Run After Leg Day?</th>' in page
     versus = page.split("Source against source", 1)[1]
     disagree = versus.split("<h3>Disagree", 1)[1].split("<h3>", 1)[0]
     assert "recovery" in disagree and "calorie" not in disagree
     agreeing = versus.split("<h3>Agree", 1)[1].split("<h3>Only", 1)[0]  # or one qualifies
-    assert "running → calorie burn" in agreeing
+    assert "running and calorie burn" in agreeing and "→" not in versus
 
 
 def _count(text: str, pattern: str) -> int:
