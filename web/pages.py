@@ -1,9 +1,18 @@
-"""Server-rendered pages: home, answer, source. The ask -> answer flow needs no JavaScript."""
+"""Server-rendered pages: home, answer, source (and the icon). The ask -> answer flow needs no
+JavaScript."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from kg.store import Store, term_text
 from qa.rank import Candidate
@@ -42,6 +51,13 @@ def home() -> str:
         claims=len(eng.catalog.facets),
         disagreements=eng.catalog.disagreement_list,
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it without a <link rel=icon>."""
+    static = current_app.static_folder or "static"
+    return send_from_directory(static, "favicon.ico", mimetype="image/vnd.microsoft.icon")
 
 
 @bp.get("/ask")

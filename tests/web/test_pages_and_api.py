@@ -273,3 +273,10 @@ def test_a_hostile_question_on_the_source_link_stays_text(server: Server) -> Non
     page = server.get("/source/001?claim=x&q=" + q('"><script>alert(1)</script>'))[2].decode()
     assert "<script>alert" not in page
     assert "%3Cscript%3E" in page
+
+
+def test_the_favicon_is_an_icon(server: Server) -> None:
+    status, headers, body = server.get("/favicon.ico")
+    assert status == 200 and headers["Content-Type"].startswith("image/")
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/favicon.ico"' in server.get("/")[2].decode()
