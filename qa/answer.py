@@ -9,8 +9,6 @@ from kg.positions import DIRECT, dissolves
 from qa.interpret import Interpretation
 from qa.rank import Candidate
 
-LIST_INTENTS = frozenset({"alternatives", "benefits", "drawbacks", "evidence", "source"})
-
 
 @dataclass(frozen=True)
 class Disagreement:
@@ -41,6 +39,40 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """One source's bottom line on the question: how it answers, how firmly, about which goal."""
+
+    slug: str
+    short_title: str
+    position: str  # for | against | depends | mixed | none (what it means for the asker)
+    chip: str  # plain words: "may harm muscle mass", "advises against it"
+    goal: str  # the goal's plain label, "" when the question is whether to do it at all
+    claim: str  # the cited claim it rests on
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "source": self.slug,
+            "short_title": self.short_title,
+            "position": self.position,
+            "verdict": self.chip,
+            "goal": self.goal,
+            "claim": self.claim,
+        }
+
+
+@dataclass(frozen=True)
+class Side:
+    """Citations that take one side (or, in a list, stand for one option), in the order shown."""
+
+    label: str  # plain words: "Says it may harm muscle mass"
+    position: str  # as Verdict.position
+    claims: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "position": self.position, "claims": list(self.claims)}
+
+
+@dataclass(frozen=True)
 class Answer:
     """One question's answer; the CLI, the JSON API and the web pages all render this."""
 
@@ -48,11 +80,18 @@ class Answer:
     status: str  # answered | no_answer
     summary: str
     sparql: str
-    citations: tuple[Candidate, ...] = ()
+    citations: tuple[Candidate, ...] = ()  # in the order shown, numbered from 1
     disagreements: tuple[Disagreement, ...] = ()
-    consensus: dict[str, list[str]] = field(default_factory=dict)
+    verdicts: tuple[Verdict, ...] = ()
+    sides: tuple[Side, ...] = ()
+    bottom_line: str = ""  # the summary's first sentence
     method: str = "structured"  # structured | lexical | none
     labels: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def details(self) -> str:
+        """The summary after its bottom line."""
+        return self.summary.removeprefix(self.bottom_line).strip()
 
     def to_json(self) -> dict[str, Any]:
         """The object of the `kgqa ask --json` contract (DESIGN.md), plus a few extra fields."""
@@ -76,7 +115,9 @@ class Answer:
             "method": self.method,
             "citations": [_citation_json(c, self.labels) for c in self.citations],
             "disagreements": [d.to_json() for d in self.disagreements],
-            "consensus": self.consensus,
+            "bottom_line": self.bottom_line,
+            "verdicts": [v.to_json() for v in self.verdicts],
+            "sides": [s.to_json() for s in self.sides],
         }
 
 

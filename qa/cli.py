@@ -68,7 +68,9 @@ def eval_command(path: Path, as_json: bool, data_dir: Path | None) -> None:
         return
     for name, value in scores.to_json().items():
         if name != "misses":
-            click.echo(f"{name:16} {value:.3f}")
+            click.echo(
+                f"{name:17} {value:.3f}" if isinstance(value, float) else f"{name:17} {value}"
+            )
     for miss in scores.misses:
         click.echo(f"  miss {miss}")
 

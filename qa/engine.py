@@ -6,35 +6,25 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from itertools import combinations, product, zip_longest
 
-from spacy.language import Language
-
-from kg.disagreements import VERDICT_KINDS, DisagreementRow
 from kg.errors import InputError
 from kg.ontology import Ontology, load_ontology
-from kg.positions import Rules, slug
+from kg.positions import Rules
 from kg.store import Store
 from kg.store import term_text as _value
-from kg.vocab import CONCEPT
-from qa.answer import LIST_INTENTS, Answer, Disagreement
+from qa.answer import Answer
 from qa.catalog import Catalog
 from qa.hints import Hint, load_hints
+from qa.intents import INTENTS, LEXICAL, OUT_OF_SCOPE, intent
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
 from qa.nlp import RARITY_COMPONENT, ConceptMatcher, Label, blank_english
 from qa.query import QueryBuilder
-from qa.rank import Candidate, inverse_document_frequency, score
+from qa.rank import Candidate, Ranker
 from qa.retrieve import ClaimIndex
-from qa.summary import summarise
+from qa.select import CitationSelector
+from qa.summary import Summariser
 
 MAX_INPUT_CHARS = 2000
-KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
-CITED = {"list": 12, "single": 8}
-FALLBACK_INTENT = {"disagreement": "effect", "mechanism": "effect", "evidence": "source"}
-MAX_SIDES = 3  # a single answer cites the best-scoring (source, stance) sides, taking turns
-DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
-PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
-RANKED = 400  # candidates kept after scoring (a corpus of millions of triples matches thousands)
 CACHED_ANSWERS = 4096  # answers kept per engine, least recently asked dropped first
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
@@ -74,13 +64,6 @@ def clean_question(question: str) -> str:
     return text
 
 
-def _hedged(c: Candidate) -> bool:
-    """A claim that takes no side ("it depends", "only if") yields its turn to those that do; a
-    recommendation's side is its stance."""
-    side = c.direction or c.stance
-    return side is None or side.endswith(("/depends", "/conditional"))
-
-
 class Engine:
     """Answers questions from one store; build once (spaCy pipeline, labels) and reuse."""
 
@@ -107,24 +90,15 @@ class Engine:
         )
         self.catalog = Catalog(store)
         self.index = ClaimIndex(self.catalog, self.builder)
-        self.claim_words = self._claim_words(nlp)
-        self.idf = inverse_document_frequency(list(self.claim_words.values()))
         self.labels = self.ontology.pref_labels
+        short_titles = {iri: s.short_title for iri, s in self.sources.items()}
+        self.ranker = Ranker(self.catalog, self.ontology, short_titles, nlp)
+        self.selector = CitationSelector(self.catalog, self.rules, self.labels)
+        self.summariser = Summariser(self.ontology, self.labels, len(self.sources))
         self.coverage = self._coverage()
         self._answers: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
         self.cache_hits = 0
-
-    def _claim_words(self, nlp: Language) -> dict[str, frozenset[str]]:
-        """Each claim's quoted words and their lemmas, for lexical ranking."""
-        claims = list(self.catalog.facets.items())
-        docs = nlp.pipe((f.quote for _, f in claims), disable=[RARITY_COMPONENT])
-        return {
-            claim: frozenset(
-                w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
-            )
-            for (claim, _), doc in zip(claims, docs, strict=True)
-        }
 
     def _sources(self) -> dict[str, SourceInfo]:
         found: dict[str, SourceInfo] = {}
@@ -198,206 +172,54 @@ class Engine:
         return answer
 
     def _answer(self, it: Interpretation) -> Answer:
-        if it.intent == "out_of_scope":
+        """Chain the stages: retrieve (the intent's selector, then its fallback, then wording
+        alone), rank, select the citations, summarise."""
+        if it.intent == OUT_OF_SCOPE:
             return self._no_answer(it, "")
-        template = self._template(it)
-        ranked = self._ranked(it, template)
-        method = "structured"
-        if not ranked and it.intent in FALLBACK_INTENT:  # e.g. no disagreement: what each says
-            template = FALLBACK_INTENT[it.intent]
-            ranked = self._ranked(it, template)
-        if not ranked:
-            template = "lexical"
-            ranked = [c for c in self._ranked(it, template) if c.score > 0]
-            method = "lexical"
-        sparql = self.builder.build(it, template)  # the query that selects these claims
+        ranked: list[Candidate] = []
+        used = LEXICAL.name
+        for name in self._plan(it):
+            found = self.ranker.rank(it, intent(name).select(self.index, it))
+            ranked = [c for c in found if c.score > 0] if name == LEXICAL.name else found
+            if ranked:
+                used = name
+                break
+        sparql = self.builder.build(it, used)  # the query that selects these claims
         if not ranked:
             return self._no_answer(it, sparql)
-        cited, disagreements = self._select_citations(it, ranked)
+        selection = self.selector.select(it, ranked, self.ranker.asked_conditions(it))
+        lexical = used == LEXICAL.name
+        summary = self.summariser.summarise(it, selection, lexical)
         return Answer(
             interpretation=it,
             status="answered",
-            summary=summarise(it, cited, disagreements, self.labels, lexical=method == "lexical"),
+            summary=summary.text,
             sparql=sparql,
-            citations=cited,
-            disagreements=tuple(d for d in disagreements if not d.within_source),
-            consensus=self._consensus(cited),
-            method=method,
+            citations=selection.citations,
+            disagreements=tuple(d for d in selection.disagreements if not d.within_source),
+            verdicts=summary.verdicts,
+            sides=selection.sides,
+            bottom_line=summary.bottom_line,
+            method="lexical" if lexical else "structured",
             labels=self.labels,
         )
 
     @staticmethod
-    def _template(it: Interpretation) -> str:
-        """A question about where sources disagree on a named topic is answered from every claim on
-        it, so that agreement shows as plainly as disagreement."""
-        if it.intent == "disagreement" and (it.activities or it.goals or it.caveats):
-            return "effect"
-        return it.intent
+    def _plan(it: Interpretation) -> list[str]:
+        """The selectors to try in turn: the intent's own (or, when the question names a concept,
+        the one it answers on a topic with), its fallback, then wording alone."""
+        asked = INTENTS[it.intent]
+        named = bool(it.activities or it.goals or it.caveats)
+        first = asked.on_topic if named and asked.on_topic else asked.name
+        return [n for n in (first, asked.fallback, LEXICAL.name) if n]
 
     def _no_answer(self, it: Interpretation, sparql: str) -> Answer:
         unknown = f" (nothing on: {', '.join(it.unknown_terms[:5])})" if it.unknown_terms else ""
         return Answer(
-            interpretation=Interpretation(**{**it.__dict__, "intent": "out_of_scope"}),
+            interpretation=Interpretation(**{**it.__dict__, "intent": OUT_OF_SCOPE}),
             status="no_answer",
             summary=f"The corpus has nothing on this{unknown}. {self.coverage}",
             sparql=sparql,
             method="none",
             labels=self.labels,
         )
-
-    def _ranked(self, it: Interpretation, template: str) -> list[Candidate]:
-        """The claims the template selects (found in the claim index: the same claims as its
-        query, tested), best first."""
-        facets_of = self.catalog.facets
-        scored = []
-        for claim in self.index.select(it, template):
-            facets = facets_of[claim]
-            points = score(facets, it, self.ontology, self.idf, self.claim_words.get(claim))
-            if it.intent == "disagreement" and claim in self.catalog.disputed:
-                points += DISPUTED_BONUS
-            scored.append((-points, facets.slug, facets.start, claim))
-        scored.sort()
-        passages: set[tuple[str, int]] = set()  # one claim per passage: the best-scored
-        best = []
-        for points, source, start, claim in scored:
-            if (source, start) not in passages:
-                passages.add((source, start))
-                best.append((points, claim))
-        return [self._candidate(claim, -points) for points, claim in best[:RANKED]]
-
-    def _candidate(self, claim: str, points: float) -> Candidate:
-        facets = self.catalog.facets[claim]
-        info = self.sources.get(facets.source)
-        return Candidate(
-            claim=claim,
-            kind=facets.kind,
-            slug=facets.slug,
-            title=facets.title,
-            short_title=info.short_title if info else facets.title,
-            quote=facets.quote,
-            start=facets.start,
-            end=facets.end,
-            summary=facets.summary,
-            hedge=facets.hedge,
-            direction=facets.direction,
-            stance=facets.stance,
-            instead_of=facets.instead_of,
-            activities=facets.activities,
-            goals=facets.goals,
-            caveats=facets.caveats,
-            authority=facets.authority,
-            source_needed=facets.source_needed,
-            source_iri=facets.source,
-            score=points,
-        )
-
-    def _facet(self, it: Interpretation, c: Candidate) -> str:
-        if it.intent == "alternatives":
-            return " ".join(sorted(c.activities))
-        if it.intent == "evidence":
-            return c.authority or c.claim
-        return " ".join(sorted(c.goals)) or c.claim
-
-    def _select_citations(
-        self, it: Interpretation, ranked: list[Candidate]
-    ) -> tuple[tuple[Candidate, ...], tuple[Disagreement, ...]]:
-        best = ranked[0].score
-        listing = it.intent in LIST_INTENTS
-        pool = (
-            ranked if listing else [c for c in ranked if c.score >= KEEP_SHARE * best] or ranked[:1]
-        )
-        limit = CITED["list"] if listing else CITED["single"]
-        groups: dict[str, list[Candidate]] = {}
-        for (
-            c
-        ) in pool:  # lists: one per facet first; otherwise take turns between sources and stances
-            side = self._facet(it, c) if listing else f"{c.slug} {c.direction or c.stance}"
-            groups.setdefault(side, []).append(c)
-        if listing:
-            ordered = [c for turn in zip_longest(*groups.values()) for c in turn if c is not None]
-        else:  # the two leading sides take turns; a third side gets its best claim
-            sides = sorted(groups.values(), key=lambda g: (_hedged(g[0]), -g[0].score))
-            main = [c for turn in zip_longest(*sides[:2]) for c in turn if c is not None]
-            extra = [side[0] for side in sides[2:MAX_SIDES]]
-            ordered = main[: limit - len(extra)] + extra + main[limit - len(extra) :]
-        chosen = ordered[:limit]
-        disagreements = self._disagreements(ranked[:60], chosen)
-        for d in disagreements:
-            if not d.within_source:
-                chosen += [c for c in ranked if c.claim in d.claims and c not in chosen]
-        cited = tuple(sorted(chosen, key=lambda c: -c.score))
-        cited_iris = {c.claim for c in cited}
-        kept = tuple(d for d in disagreements if set(d.claims) <= cited_iris)
-        return cited, kept
-
-    def _disagreements(
-        self, candidates: list[Candidate], chosen: list[Candidate]
-    ) -> list[Disagreement]:
-        """The best-ranked disagreement per topic among the candidates: across sources when one
-        side is cited, within a source only when both are."""
-        rank = {c.claim: i for i, c in enumerate(candidates)}
-        chosen_iris = {c.claim for c in chosen}
-        found: list[tuple[int, Disagreement]] = []
-        facets = self.catalog.facets
-        for row in self.catalog.among(set(rank)):
-            claims = self._opposed_pair(row, rank)
-            if claims is None or not chosen_iris & set(claims):
-                continue
-            if row.within_source and not set(claims) <= chosen_iris:
-                continue
-            found.append(
-                (
-                    rank[claims[0]] + rank[claims[1]],
-                    Disagreement(
-                        topic=row.topic,
-                        claims=claims,
-                        within_source=row.within_source,
-                        reconciling_caveats=tuple(
-                            c for c in row.caveats if any(c in facets[x].caveats for x in claims)
-                        ),
-                        type=row.type,
-                        type_label=self.labels.get(str(CONCEPT[row.type]), row.type),
-                        id=row.iri,
-                    ),
-                )
-            )
-        found.sort(key=lambda pair: (pair[1].dissolves, pair[0], pair[1].id))
-        cross = [d for _, d in found if not d.within_source][:2]
-        return cross + [d for _, d in found if d.within_source][:2]
-
-    def _opposed_pair(self, row: DisagreementRow, rank: dict[str, int]) -> tuple[str, str] | None:
-        """The best-ranked two candidates on opposed (or firmer and softer) sides of a
-        disagreement, from two sources when it is across the sources; on whether to do it at
-        all, the advice itself before the effects that argue for it."""
-        facets = self.catalog.facets
-
-        def order(claim: str) -> tuple[bool, int]:
-            return (row.goal is None and facets[claim].kind not in VERDICT_KINDS, rank[claim])
-
-        by_side: dict[int, list[str]] = {}
-        for claim in rank:
-            side = row.side_of.get(claim)
-            if side is not None:
-                by_side.setdefault(side, []).append(claim)
-        best: tuple[tuple[bool, int], tuple[str, str]] | None = None
-        for i, j in combinations(sorted(by_side), 2):
-            a_pos, b_pos = slug(row.sides[i].position), slug(row.sides[j].position)
-            if not (self.rules.opposed(a_pos, b_pos) or self.rules.stronger(a_pos, b_pos)):
-                continue
-            mine = sorted(by_side[i], key=order)[:PAIR_POOL]
-            theirs = sorted(by_side[j], key=order)[:PAIR_POOL]
-            for a, b in product(mine, theirs):
-                if not row.within_source and facets[a].slug == facets[b].slug:
-                    continue
-                key = (order(a)[0] or order(b)[0], rank[a] + rank[b])
-                if best is None or key < best[0]:
-                    best = (key, (a, b) if rank[a] <= rank[b] else (b, a))
-        return best[1] if best else None
-
-    def _consensus(self, cited: tuple[Candidate, ...]) -> dict[str, list[str]]:
-        stances: dict[str, set[str]] = {}
-        for c in cited:
-            stance = c.direction or c.stance
-            if stance:
-                stances.setdefault(self.labels.get(stance, stance), set()).add(c.slug)
-        return {k: sorted(v) for k, v in sorted(stances.items())}

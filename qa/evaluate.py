@@ -21,13 +21,16 @@ def normalise(text: str) -> str:
 
 @dataclass
 class Scores:
-    """The four figures of a run, and the questions that fell short."""
+    """The figures of a run, and the questions that fell short."""
 
     group_recall: float
     conflict_right: float
     abstain_right: float
     quotes_exact: float
     misses: list[str]
+    source_right: float = 1.0  # questions about one source answered from it only
+    citations_mean: float = 0.0  # citations per answered question
+    duplicate_answers: int = 0  # answers that cite one quote twice
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -35,6 +38,9 @@ class Scores:
             "conflict_right": round(self.conflict_right, 4),
             "abstain_right": round(self.abstain_right, 4),
             "quotes_exact": round(self.quotes_exact, 4),
+            "source_right": round(self.source_right, 4),
+            "citations_mean": round(self.citations_mean, 2),
+            "duplicate_answers": self.duplicate_answers,
             "misses": self.misses,
         }
 
@@ -68,6 +74,9 @@ def score_answers(
     abstains: list[bool] = []
     exact: list[bool] = []
     misses: list[str] = []
+    counts: list[int] = []
+    sourced: list[bool] = []
+    duplicates = 0
     for item, answer in zip(items, answers, strict=True):
         qid = str(item.get("id", item["q"]))
         citations = answer.get("citations", [])
@@ -75,6 +84,11 @@ def score_answers(
             slug = c["source"].get("slug", "")
             exact.append(texts.get(slug, "")[c["start"] : c["end"]] == c["quote"])
         quotes = [normalise(c["quote"]) for c in citations]
+        if citations:
+            counts.append(len(citations))
+        if len(set(quotes)) < len(quotes):
+            duplicates += 1
+            misses.append(f"{qid}: cites one quote twice")
         groups = item.get("groups") or []
         if groups:
             met = sum(any(normalise(p) in q for p in group for q in quotes) for group in groups)
@@ -82,8 +96,11 @@ def score_answers(
             if met < len(groups):
                 misses.append(f"{qid}: {met}/{len(groups)} groups")
         only = item.get("only")
-        if only and any(c["source"].get("slug") != only for c in citations):
-            misses.append(f"{qid}: cites a source other than {only}")
+        if only:
+            alone = all(c["source"].get("slug") == only for c in citations)
+            sourced.append(alone)
+            if not alone:
+                misses.append(f"{qid}: cites a source other than {only}")
         if "conflict" in item:
             slugs_per = [
                 {c["source"]["slug"] for c in citations if c["claim"] in d["claims"]}
@@ -105,4 +122,7 @@ def score_answers(
         abstain_right=sum(abstains) / len(abstains) if abstains else 1.0,
         quotes_exact=sum(exact) / len(exact) if exact else 1.0,
         misses=misses,
+        source_right=sum(sourced) / len(sourced) if sourced else 1.0,
+        citations_mean=sum(counts) / len(counts) if counts else 0.0,
+        duplicate_answers=duplicates,
     )

@@ -15,26 +15,12 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from qa.hints import CHANGE, INVERSE
+from qa.intents import CORPUS_INTENTS, OUT_OF_SCOPE, PRIORITY
 from qa.nlp import ConceptMatcher, Mention, word_logprobs
 
 # Grammar, not vocabulary: an activity right after one of these words is the question's context.
 CONTEXT_PREPOSITIONS = frozenset({"after", "post", "following", "before", "between"})
-# When cues for several intents appear, the more specific one wins.
-INTENT_PRIORITY = (
-    "alternatives",
-    "quantity",
-    "evidence",
-    "disagreement",
-    "benefits",
-    "drawbacks",
-    "mechanism",
-    "recommendation",
-    "source",
-    "effect",
-)
 TOPICAL_KINDS = ("activity", "goal", "caveat", "source", "authority")
-# Intents a question can have about the corpus as a whole, with no concept named.
-CORPUS_INTENTS = frozenset({"evidence", "disagreement", "alternatives", "benefits", "drawbacks"})
 MAX_QUESTION_CHARS = 500
 # An unknown word this common ("bad", "rid", "bro") says nothing about the topic; a rarer one
 # ("creatine", "boiling") names a subject the corpus does not cover.
@@ -101,7 +87,7 @@ def _split_activities(doc: Doc, mentions: list[Mention]) -> tuple[list[str], lis
 
 
 def _intent(intents: set[str], interpretation_parts: dict[str, list[str]]) -> str:
-    for name in INTENT_PRIORITY:
+    for name in PRIORITY:  # when cues for several appear, the more specific wins
         if name in intents:
             if name == "source" and not interpretation_parts["source"]:
                 continue
@@ -172,7 +158,7 @@ def interpret(
     )
     return Interpretation(
         question=question,
-        intent="out_of_scope" if out_of_scope else _intent(intents, parts),
+        intent=OUT_OF_SCOPE if out_of_scope else _intent(intents, parts),
         activities=_ordered(subject),
         context_activities=_ordered(context),
         goals=_ordered(parts["goal"]),

@@ -9,26 +9,16 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from kg.ontology import Ontology
 from kg.vocab import sparql_prefixes
-from qa.interpret import Interpretation
 
-INTENT_TEMPLATES = {
-    "effect": "effect",
-    "recommendation": "recommendation",
-    "alternatives": "alternatives",
-    "quantity": "quantity",
-    "benefits": "benefits",
-    "drawbacks": "drawbacks",
-    "disagreement": "disagreement",
-    "evidence": "evidence",
-    "mechanism": "mechanism",
-    "source": "source",
-    "lexical": "lexical",
-}
+if TYPE_CHECKING:
+    from qa.interpret import Interpretation
+
 NOTHING = "FILTER (false)"
 
 
@@ -95,8 +85,9 @@ class QueryBuilder:
         }
 
     def build(self, it: Interpretation, intent: str | None = None) -> str:
-        """The full SPARQL text (prefixes included) for the interpretation's intent, or another."""
-        body = template(INTENT_TEMPLATES[intent or it.intent])
+        """The full SPARQL text (prefixes included) for the interpretation's intent, or another
+        (the template of each intent of qa.intents)."""
+        body = template(intent or it.intent)
         blocks = self.blocks(it)
         for placeholder in sorted(blocks, key=len, reverse=True):  # #GOAL_OR_CAVEAT before #GOAL
             body = body.replace(placeholder, blocks[placeholder])

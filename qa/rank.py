@@ -1,25 +1,27 @@
-"""Rank the claims a query returned: concept overlap first, then intent fit, polarity and wording."""
+"""Rank the claims a selector found: concept overlap first, then intent fit, polarity and wording."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from rdflib import URIRef
+from spacy.language import Language
+
 from kg.ontology import Ontology
+from kg.vocab import KGQA
+from qa.catalog import Catalog
+from qa.intents import INTENTS
 from qa.interpret import Interpretation
+from qa.nlp import RARITY_COMPONENT
 
 WORD = re.compile(r"[a-z0-9]+")
-KIND_FOR_INTENT = {
-    "recommendation": "Recommendation",
-    "alternatives": "AlternativeClaim",
-    "quantity": "QuantityClaim",
-    "mechanism": "FactClaim",
-    "effect": "EffectClaim",
-    "benefits": "EffectClaim",
-    "drawbacks": "EffectClaim",
-}
+DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
+RANKED = 400  # candidates kept after scoring (a corpus of millions of triples matches thousands)
+IMPLIES = KGQA.impliesCondition
 WEIGHTS = {
     "activity": 4.0,
     "goal": 3.0,
@@ -29,6 +31,8 @@ WEIGHTS = {
     "polarity": 1.0,
     "words": 4.0,
     "focus": 1.0,
+    "unasked": -0.75,  # per condition the claim names and the question does not (at most two)
+    "firmness": 0.05,  # per step of the hedge's rank: between equals, the firmer statement
 }
 
 
@@ -75,6 +79,8 @@ class Scorable(Protocol):
     def quote(self) -> str: ...
     @property
     def summary(self) -> str: ...
+    @property
+    def hedge(self) -> str: ...
 
 
 def words(text: str) -> set[str]:
@@ -107,21 +113,29 @@ def score(
     ontology: Ontology,
     idf: dict[str, float] | None = None,
     claim_words: frozenset[str] | None = None,
+    asked_conditions: frozenset[str] | None = None,
 ) -> float:
     """How well a claim answers the interpretation; higher is better.
 
     Words count by their rarity across the corpus's claims (idf), so "leg" and "day", which every
-    claim shares, weigh little against "sore" or "calories".
+    claim shares, weigh little against "sore" or "calories". A claim that holds only under a
+    condition the question does not name (`asked_conditions`: the asked caveats, expanded, and
+    those its activities imply) yields to one that holds without it.
     """
     total = WEIGHTS["activity"] * _overlap(it.activities, candidate.activities, ontology)
     total += WEIGHTS["goal"] * _overlap(it.goals, candidate.goals, ontology)
     total += WEIGHTS["caveat"] * _overlap(it.caveats, candidate.caveats, ontology)
     total += WEIGHTS["context"] * _overlap(it.context_activities, candidate.activities, ontology)
-    if KIND_FOR_INTENT.get(it.intent) == candidate.kind:
+    intent = INTENTS.get(it.intent)
+    if intent is not None and candidate.kind in intent.kinds:
         total += WEIGHTS["kind"]
     if it.polarity and candidate.direction and candidate.direction.endswith("/" + it.polarity):
         total += WEIGHTS["polarity"]
     total += WEIGHTS["focus"] * _focus(it, candidate)
+    if asked_conditions is not None:
+        unasked = len(candidate.caveats - asked_conditions)
+        total += WEIGHTS["unasked"] * min(unasked, 2)
+    total += WEIGHTS["firmness"] * ontology.hedge_rank(candidate.hedge)
     if it.terms:
         weights = idf or {}
         text = (
@@ -143,3 +157,80 @@ def inverse_document_frequency(word_sets: list[frozenset[str]]) -> dict[str, flo
             counts[word] = counts.get(word, 0) + 1
     n = max(len(word_sets), 1)
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
+
+
+class Ranker:
+    """Scores the claims a selector found against the question: best first, one per passage."""
+
+    def __init__(
+        self, catalog: Catalog, ontology: Ontology, short_titles: dict[str, str], nlp: Language
+    ) -> None:
+        self.catalog = catalog
+        self.ontology = ontology
+        self.short_titles = short_titles  # source IRI -> short title
+        claims = list(catalog.facets.items())
+        docs = nlp.pipe((f.quote for _, f in claims), disable=[RARITY_COMPONENT])
+        self.claim_words = {  # each claim's quoted words and their lemmas, for lexical ranking
+            claim: frozenset(
+                w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
+            )
+            for (claim, _), doc in zip(claims, docs, strict=True)
+        }
+        self.idf = inverse_document_frequency(list(self.claim_words.values()))
+
+    def rank(self, it: Interpretation, claims: Iterable[str]) -> list[Candidate]:
+        """The claims, scored and best first; of claims on one passage only the best-scored."""
+        facets_of = self.catalog.facets
+        intent = INTENTS.get(it.intent)
+        bonus = DISPUTED_BONUS if intent is not None and intent.prefers_disputed else 0.0
+        conditions = self.asked_conditions(it)
+        scored = []
+        for claim in claims:
+            facets = facets_of[claim]
+            words = self.claim_words.get(claim)
+            points = score(facets, it, self.ontology, self.idf, words, conditions)
+            if bonus and claim in self.catalog.disputed:
+                points += bonus
+            scored.append((-points, facets.slug, facets.start, claim))
+        scored.sort()
+        passages: set[tuple[str, int]] = set()
+        best = []
+        for points, source, start, claim in scored:
+            if (source, start) not in passages:
+                passages.add((source, start))
+                best.append((points, claim))
+        return [self.candidate(claim, -points) for points, claim in best[:RANKED]]
+
+    def asked_conditions(self, it: Interpretation) -> frozenset[str]:
+        """The conditions a question names or implies: its caveats (with their narrower and
+        broader ones) and those its activities imply (a jog is a light run)."""
+        asked = {str(i) for k in it.caveats for i in self.ontology.expand(URIRef(k))}
+        asked |= {str(x) for k in it.caveats for x in self.ontology.ancestors(URIRef(k))}
+        for activity in (*it.activities, *it.context_activities):
+            asked |= {str(x) for x in self.ontology.graph.objects(URIRef(activity), IMPLIES)}
+        return frozenset(asked)
+
+    def candidate(self, claim: str, points: float) -> Candidate:
+        f = self.catalog.facets[claim]
+        return Candidate(
+            claim=claim,
+            kind=f.kind,
+            slug=f.slug,
+            title=f.title,
+            short_title=self.short_titles.get(f.source, f.title),
+            quote=f.quote,
+            start=f.start,
+            end=f.end,
+            summary=f.summary,
+            hedge=f.hedge,
+            direction=f.direction,
+            stance=f.stance,
+            instead_of=f.instead_of,
+            activities=f.activities,
+            goals=f.goals,
+            caveats=f.caveats,
+            authority=f.authority,
+            source_needed=f.source_needed,
+            source_iri=f.source,
+            score=points,
+        )

@@ -1,7 +1,7 @@
 """The claims a template selects, found in memory: set algebra over an index of the catalogue.
 
-Each function mirrors one template of qa/queries (the query an answer shows is still that
-template, filled); tests/qa/test_retrieve.py checks that both select the same claims for many
+Each selector mirrors one template of qa/queries (the registry qa.intents pairs them; the
+query an answer shows is still that template, filled); tests/qa/test_retrieve.py checks that both select the same claims for many
 interpretations on the real corpus and a synthetic one. At a million triples this takes about a
 millisecond where the SPARQL query takes tens to hundreds.
 """
@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from kg.vocab import CONCEPT
 from qa.catalog import Catalog
-from qa.interpret import Interpretation
 from qa.query import QueryBuilder
 
+if TYPE_CHECKING:
+    from qa.interpret import Interpretation
+
 Claims = frozenset[str]
+Selector = Callable[["ClaimIndex", "Interpretation"], Claims]
 IMPROVES, IMPAIRS = str(CONCEPT["improves"]), str(CONCEPT["impairs"])
 
 
@@ -55,10 +59,6 @@ class ClaimIndex:
     def _kind(self, name: str) -> Claims:
         return self._with("kind", (name,))
 
-    def select(self, it: Interpretation, template: str) -> Claims:
-        """The claims the template's query selects for the interpretation."""
-        return TEMPLATES[template](self, it)
-
     # the blocks of qa.query.QueryBuilder.blocks
     def activity(self, it: Interpretation) -> Claims | None:
         return self._concept("activity", it.activities)
@@ -86,13 +86,13 @@ def _union(*blocks: Claims | None) -> Claims | None:
     return frozenset().union(*present) if present else None
 
 
-def _effect(ix: ClaimIndex, it: Interpretation) -> Claims:
+def effect(ix: ClaimIndex, it: Interpretation) -> Claims:
     activity, goal = ix.activity(it), ix.goal(it)
     alone = ix.caveat(it) if activity is None and goal is None else None
     return _all(ix.all, activity, goal, alone)
 
 
-def _directed(direction: str) -> Callable[[ClaimIndex, Interpretation], Claims]:
+def directed(direction: str) -> Selector:
     def select(ix: ClaimIndex, it: Interpretation) -> Claims:
         effects = ix._kind("EffectClaim") & ix._with("direction", (direction,))
         return _all(effects, ix.activity(it), ix.goal(it))
@@ -100,15 +100,15 @@ def _directed(direction: str) -> Callable[[ClaimIndex, Interpretation], Claims]:
     return select
 
 
-def _disagreement(ix: ClaimIndex, it: Interpretation) -> Claims:
+def disagreement(ix: ClaimIndex, it: Interpretation) -> Claims:
     return _all(ix.disputed, ix.activity(it), ix.goal(it))
 
 
-def _recommendation(ix: ClaimIndex, it: Interpretation) -> Claims:
+def recommendation(ix: ClaimIndex, it: Interpretation) -> Claims:
     return _all(ix.all, ix.activity(it), _union(ix.goal(it), ix.caveat(it)))
 
 
-def _alternatives(ix: ClaimIndex, it: Interpretation) -> Claims:
+def alternatives(ix: ClaimIndex, it: Interpretation) -> Claims:
     instead = ix._kind("AlternativeClaim")
     if it.activities:
         instead &= ix._concept("insteadOf", it.activities) or frozenset()
@@ -121,7 +121,7 @@ def _alternatives(ix: ClaimIndex, it: Interpretation) -> Claims:
     return instead | both
 
 
-def _evidence(ix: ClaimIndex, it: Interpretation) -> Claims:
+def evidence(ix: ClaimIndex, it: Interpretation) -> Claims:
     if it.authorities:
         attributed = ix._with("attributedTo", it.authorities)
     else:
@@ -130,32 +130,17 @@ def _evidence(ix: ClaimIndex, it: Interpretation) -> Claims:
     return _all(flagged, _union(ix.activity(it), ix.goal(it)))
 
 
-def _of_kind(kind: str) -> Callable[[ClaimIndex, Interpretation], Claims]:
+def of_kind(kind: str) -> Selector:
     def select(ix: ClaimIndex, it: Interpretation) -> Claims:
         return _all(ix._kind(kind), _union(ix.activity(it), ix.goal(it)))
 
     return select
 
 
-def _source(ix: ClaimIndex, it: Interpretation) -> Claims:
+def source(ix: ClaimIndex, it: Interpretation) -> Claims:
     sources = ix._with("source", it.sources) if it.sources else ix.all
     return _all(sources, _union(ix.activity(it), ix.goal(it)))
 
 
-def _lexical(ix: ClaimIndex, it: Interpretation) -> Claims:
+def lexical(ix: ClaimIndex, it: Interpretation) -> Claims:
     return _union(ix.activity(it), ix.goal(it), ix.caveat(it), ix.context(it)) or frozenset()
-
-
-TEMPLATES: dict[str, Callable[[ClaimIndex, Interpretation], Claims]] = {
-    "effect": _effect,
-    "benefits": _directed(IMPROVES),
-    "drawbacks": _directed(IMPAIRS),
-    "disagreement": _disagreement,
-    "recommendation": _recommendation,
-    "alternatives": _alternatives,
-    "evidence": _evidence,
-    "mechanism": _of_kind("FactClaim"),
-    "quantity": _of_kind("QuantityClaim"),
-    "source": _source,
-    "lexical": _lexical,
-}

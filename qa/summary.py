@@ -1,141 +1,274 @@
-"""The plain-text summary of an answer: 1-4 sentences, each resting on cited claims."""
+"""The summary: the bottom line first, then what each source says, what tells them apart, and
+the figures of the quotes; 1-4 plain sentences, each resting on cited claims.
+
+The bottom line gives each source's verdict on the question (its position on the asked goal, or
+its advice on whether to do it at all, at its hedge) and how the verdicts relate. A source that
+softens itself among the cited claims ("though it allows ...") says so. Figures come from the
+quotes themselves; a question for a figure the cited quotes lack is told so.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from dataclasses import dataclass
 
-from kg.positions import AUDIENCE, CONDITIONS, STRENGTH
-from qa.answer import Disagreement
+from kg.disagreements import VERDICT_KINDS
+from kg.ontology import Ontology
+from kg.positions import DIRECT, STRENGTH, slug
+from kg.vocab import CONCEPT, KGQA
+from qa.answer import Disagreement, Verdict
+from qa.intents import INTENTS
 from qa.interpret import Interpretation
 from qa.rank import Candidate
+from qa.select import Selection, position, whether
+from qa.wording import Wording, wording
 
-MAX_LISTED = 8
-# How a summary opens on a disagreement across sources, by its type.
-OPENINGS = {
-    "": "The sources disagree.",
-    CONDITIONS: "The sources differ, but each speaks of different conditions.",
-    AUDIENCE: "The sources differ, but each speaks to different readers.",
-    STRENGTH: "The sources lean the same way, one more firmly.",
-}
+MAX_SENTENCES = 4
+MAX_LISTED = 6
+# A figure as a quote gives it: a number or a range, and the word after it ("400-500 calories",
+# "48 to 72 hours", "30-minute").
+FIGURE = re.compile(
+    r"\b\d+(?:[.,]\d+)?(?:\s*(?:-|\u2013|to)\s*\d+(?:[.,]\d+)?)?(?:-[a-z]+(?:\s[a-z]+(?:-[a-z]+)?)?|\s[a-z]+)?"
+)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class Summary:
+    text: str
+    bottom_line: str
+    verdicts: tuple[Verdict, ...]
+
+
+@dataclass(frozen=True)
+class _Stand:
+    """One source's verdict and the claims it rests on."""
+
+    verdict: Verdict
+    lead: Candidate
+    clause: str  # "says running after leg day may harm muscle mass"
+    softening: Candidate | None  # a cited claim of the same source on the other side
+
+
+def figures(text: str) -> list[str]:
+    return [m.group(0).strip() for m in FIGURE.finditer(text)]
+
+
+def numbers(text: str) -> set[str]:
+    return set(NUMBER.findall(text))
 
 
 def _sentence(text: str) -> str:
-    text = text.strip()
+    text = " ".join(text.split())
+    if not text:
+        return ""
     return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 def _join(items: list[str]) -> str:
-    items = list(dict.fromkeys(items))
+    items = list(dict.fromkeys(i for i in items if i))
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _by_source(citations: tuple[Candidate, ...]) -> dict[str, list[Candidate]]:
-    grouped: dict[str, list[Candidate]] = defaultdict(list)
-    for c in citations:
-        grouped[c.short_title].append(c)
-    return grouped
+class Summariser:
+    """Writes answers' summaries in plain words (qa/data/wording.yaml, the ontology's labels)."""
 
+    def __init__(self, ontology: Ontology, labels: dict[str, str], sources: int) -> None:
+        self.ontology = ontology
+        self.labels = labels
+        self.sources = sources
+        self.words: Wording = wording()
 
-def _disagreement(
-    d: Disagreement, by_iri: dict[str, Candidate], caveat_labels: list[str]
-) -> list[str]:
-    sides: dict[str, Candidate] = {}
-    for iri in d.claims:
-        c = by_iri[iri]
-        sides.setdefault(c.short_title, c)
-    if d.within_source:
-        first, *others = (by_iri[i] for i in d.claims)
-        also = _join([f"that {c.summary}" for c in others])
-        sentences = [_sentence(f"{first.short_title} says {first.summary}, but also {also}")]
-    else:
-        parts = [f"{title} says {c.summary}" for title, c in sides.items()]
-        sentences = [OPENINGS.get(d.type, OPENINGS[""]), _sentence("; ".join(parts))]
-    if caveat_labels:
-        sentences.append(f"The conditions that tell them apart: {_join(caveat_labels)}.")
-    return sentences
+    def label(self, iri: str) -> str:
+        text = self.labels.get(iri, slug(iri).replace("-", " "))
+        return text if text.isupper() else text[:1].lower() + text[1:]
 
+    def subject(self, it: Interpretation) -> str:
+        """What the question asks about, in words: "running after leg day"."""
+        if not it.activities:
+            return "it"
+        words = [self.label(it.activities[0])]
+        for context in it.context_activities[:1]:
+            phrase = self.ontology.graph.value(CONCEPT[slug(context)], KGQA.contextPhrase)
+            words.append(str(phrase) if phrase else f"after {self.label(context)}")
+        return " ".join(words)
 
-def _allowance(
-    d: Disagreement, by_iri: dict[str, Candidate], citations: tuple[Candidate, ...]
-) -> str | None:
-    """A cited claim in which one side concedes the other's direction ("though it allows that ...")."""
-    first = {by_iri[i].slug: by_iri[i] for i in d.claims}
-    for slug in first:
-        others = [o for s, o in first.items() if s != slug]
-        for c in citations:
-            if (
-                c.slug == slug
-                and c.claim not in d.claims
-                and others
-                and c.direction == others[0].direction
-            ):
-                return f"{c.short_title} also allows that {c.summary}."
-    return None
-
-
-def _listing(
-    it: Interpretation, citations: tuple[Candidate, ...], labels: dict[str, str]
-) -> list[str]:
-    sentences = []
-    for title, claims in _by_source(citations).items():
-        if it.intent == "alternatives":
-            names = [
-                labels.get(a, a)
-                for c in claims
-                for a in sorted(c.activities)
-                if a not in it.activities
-            ]
-        elif it.intent == "evidence":
-            unsupported = sum(c.source_needed for c in claims)
-            names = [c.authority for c in claims if c.authority]
-            if unsupported:
-                names.append(f"marks {unsupported} cited claim(s) [source needed]")
+    def summarise(self, it: Interpretation, sel: Selection, lexical: bool) -> Summary:
+        intent = INTENTS.get(it.intent)
+        stands: list[_Stand] = []
+        if intent is not None and intent.listing:
+            sentences = self._listing(it, sel.citations, intent.verb, intent.option)
         else:
-            names = [labels.get(g, g) for c in claims for g in sorted(c.goals)]
-        verb = {
-            "alternatives": "suggests",
-            "evidence": "credits",
-            "benefits": "names benefits for",
-        }.get(it.intent, "names")
-        if it.intent == "drawbacks":
-            verb = "names drawbacks for"
-        if names:
-            sentences.append(f"{title} {verb} {_join(names[:MAX_LISTED])}.")
-    return sentences[:3]
+            stands = self._stands(it, sel)
+            sentences = self._single(it, sel, stands)
+        sentences = [s for s in sentences if s]
+        if lexical:  # said right after the bottom line
+            sentences.insert(1, self.words.lexical)
+        sentences = sentences[:MAX_SENTENCES]
+        bottom = sentences[0] if sentences else ""
+        return Summary(" ".join(sentences), bottom, tuple(s.verdict for s in stands))
 
+    # -- a single answer
 
-def summarise(
-    it: Interpretation,
-    citations: tuple[Candidate, ...],
-    disagreements: tuple[Disagreement, ...],
-    labels: dict[str, str],
-    lexical: bool,
-) -> str:
-    """1-4 plain sentences, from the cited claims' own paraphrases."""
-    by_iri = {c.claim: c for c in citations}
-    sentences: list[str] = []
-    if lexical:
-        sentences.append(
-            "No claim matched the question's concepts exactly; these passages come closest in wording."
-        )
-    if disagreements:
-        d = next((x for x in disagreements if not x.within_source), disagreements[0])
-        caveats = [labels.get(c, c) for c in d.reconciling_caveats]
-        sentences.extend(_disagreement(d, by_iri, caveats))
-        allowance = _allowance(d, by_iri, citations)
-        if allowance:
-            sentences.insert(len(sentences) - (1 if caveats else 0), allowance)
-    elif it.intent in ("alternatives", "benefits", "drawbacks", "evidence"):
-        sentences.extend(_listing(it, citations, labels))
-    else:
-        grouped = _by_source(citations)
-        if (
-            len({c.slug for c in citations if c.direction}) > 1
-            and len({c.direction for c in citations if c.direction}) == 1
-        ):
-            sentences.append("The sources agree.")
-        for title, claims in list(grouped.items())[:3]:
-            sentences.append(_sentence(f"{title} says {claims[0].summary}"))
-    return " ".join(sentences[:4])
+    def _stands(self, it: Interpretation, sel: Selection) -> list[_Stand]:
+        asked_whether = whether(it)
+        subject = self.subject(it)
+        found: list[_Stand] = []
+        by_source: dict[str, list[Candidate]] = {}
+        for c in sorted(sel.citations, key=lambda c: -c.score):
+            by_source.setdefault(c.slug, []).append(c)
+        for claims in by_source.values():
+            placed = [c for c in claims if self.words.position(position(c))]
+            if not placed:
+                continue
+
+            def order(c: Candidate) -> tuple[bool, bool, float]:
+                on_goal = bool(set(it.goals) & c.goals)
+                advice = c.kind in VERDICT_KINDS
+                return (not (advice if asked_whether else on_goal), not on_goal, -c.score)
+
+            lead = min(placed, key=order)
+            pos = self.words.position(position(lead))
+            assert pos is not None
+            goal = next((g for g in it.goals if g in lead.goals), None)
+            if goal is None and pos.effect:
+                goal = min(lead.goals, default=None)
+            goal_label = self.label(goal) if goal and pos.effect else ""
+            hedge = slug(lead.hedge)
+            softening = next(
+                (
+                    c
+                    for c in placed
+                    if c is not lead
+                    and (p := self.words.position(position(c))) is not None
+                    and {p.cls, pos.cls} == {"for", "against"}
+                ),
+                None,
+            )
+            chip = self.words.says(pos.slug, hedge, goal_label, "it")
+            clause = (
+                f"says {subject} {self.words.says(pos.slug, hedge, goal_label, subject)}"
+                if pos.effect
+                else self.words.says(pos.slug, hedge, goal_label, subject)
+            )
+            verdict = Verdict(
+                slug=lead.slug,
+                short_title=lead.short_title,
+                position="mixed" if softening else pos.cls,
+                chip=chip,
+                goal=self.label(goal) if goal else "",
+                claim=lead.claim,
+            )
+            found.append(_Stand(verdict, lead, clause, softening))
+        return found
+
+    def _single(self, it: Interpretation, sel: Selection, stands: list[_Stand]) -> list[str]:
+        if not sel.citations:
+            return []
+        cross = next((d for d in sel.disagreements if not d.within_source), None)
+        sentences = [self._bottom_line(stands, cross, sel.citations[0])]
+        told = sentences[0]
+        leads = [s.lead for s in stands] or list(
+            {c.slug: c for c in reversed(sel.citations)}.values()
+        )[::-1]
+        for stand_or_lead in leads[:2]:
+            stand = next((s for s in stands if s.lead is stand_or_lead), None)
+            c = stand_or_lead
+            if not stands and c is sel.citations[0]:
+                continue  # the bottom line already says it
+            text = f"{c.short_title} says {c.summary.rstrip('.')}"
+            if stand and stand.softening:
+                text += f", though it also says {stand.softening.summary.rstrip('.')}"
+            sentences.append(_sentence(text))
+            told += " " + sentences[-1]
+        if cross is not None:
+            sentences.append(self._reconcile(cross, sel.citations))
+        asked = set(it.activities) | set(it.goals)
+        on_it = [c for c in sel.citations if not asked or asked & (c.activities | c.goals)]
+        cited_figures = [f for c in on_it for f in figures(c.quote)]
+        intent = INTENTS.get(it.intent)
+        if intent is not None and "QuantityClaim" in intent.kinds and not cited_figures:
+            sentences.insert(0, self.words.no_figure)  # the bottom line of a question for a figure
+        else:
+            sentences += self._figures(sel.citations, told)
+        return sentences
+
+    def _bottom_line(
+        self, stands: list[_Stand], cross: Disagreement | None, first: Candidate
+    ) -> str:
+        if not stands:
+            return _sentence(f"{first.short_title} says {first.summary.rstrip('.')}")
+        if len(stands) == 1:
+            s = stands[0]
+            if self.sources > 1:
+                head = self.words.only_one.format(source=s.verdict.short_title)
+                return _sentence(f"{head} it {s.clause}")
+            return _sentence(f"{s.verdict.short_title} {s.clause}")
+        classes = {s.verdict.position for s in stands}
+        if len(classes) == 1 and "mixed" not in classes:
+            same_way = cross is not None and cross.type == STRENGTH
+            opening = self.words.openings[STRENGTH if same_way else "agree"]
+        elif cross is not None:
+            opening = self.words.openings.get(cross.type, self.words.openings[DIRECT])
+        else:
+            opening = self.words.openings["differ"]
+        parts = [f"{s.verdict.short_title} {s.clause}" for s in stands]
+        return _sentence(f"{opening} {'; '.join(parts)}")
+
+    def _reconcile(self, d: Disagreement, citations: tuple[Candidate, ...]) -> str:
+        by_iri = {c.claim: c for c in citations}
+        phrases = []
+        for claim in d.claims:
+            c = by_iri.get(claim)
+            if c is None:
+                continue
+            for caveat in sorted(set(d.reconciling_caveats) & c.caveats):
+                phrases.append(self.words.conditions.get(slug(caveat), self.label(caveat)))
+        phrases = list(dict.fromkeys(phrases))
+        if not phrases:
+            return ""
+        return self.words.reconcile.format(conditions=" versus ".join(phrases[:2]))
+
+    def _figures(self, citations: tuple[Candidate, ...], told: str) -> list[str]:
+        """The figures of the cited quotes the sentences so far leave out, per source."""
+        said = numbers(told)
+        per_source: dict[str, list[str]] = {}
+        for c in citations:
+            for figure in figures(c.quote):
+                if not numbers(figure) <= said:
+                    per_source.setdefault(c.short_title, []).append(figure)
+                    said |= numbers(figure)
+        return [
+            _sentence(self.words.figures.format(source=title, figures=_join(found[:3])))
+            for title, found in per_source.items()
+        ]
+
+    # -- a list
+
+    def _listing(
+        self, it: Interpretation, citations: tuple[Candidate, ...], verb: str, option: str
+    ) -> list[str]:
+        by_source: dict[str, list[Candidate]] = {}
+        for c in citations:
+            by_source.setdefault(c.short_title, []).append(c)
+        sentences = []
+        for title, claims in by_source.items():
+            if option == "activities":
+                names = [
+                    self.label(a)
+                    for c in claims
+                    for a in sorted(c.activities)
+                    if a not in it.activities
+                ]
+            elif option == "authority":
+                names = [c.authority for c in claims if c.authority]
+                unsupported = sum(c.source_needed for c in claims)
+                if unsupported:
+                    names.append(f"marks {unsupported} cited claim(s) [source needed]")
+            else:
+                names = [self.label(g) for c in claims for g in sorted(c.goals)]
+            if names:
+                sentences.append(_sentence(f"{title} {verb} {_join(names[:MAX_LISTED])}"))
+        return sentences[:3]

@@ -14,8 +14,8 @@ from flask import Blueprint, render_template, request
 from kg.disagreements import DisagreementRow, Passage, to_json
 from kg.positions import Rules, slug
 from qa.catalog import Facets
+from qa.wording import Wording, wording
 from web.api import engine
-from web.wording import Wording, wording
 
 bp = Blueprint("compare", __name__)
 
@@ -126,15 +126,19 @@ def source_against_source(
 def plain_disagreement(
     row: DisagreementRow, passages: dict[str, Passage], labels: dict[str, str], words: Wording
 ) -> dict[str, Any]:
-    """One disagreement for a reader: its JSON form (kg.disagreements.to_json) plus the reason
-    the sides differ, each side's position and firmness, and the reconciling conditions, in
-    plain words."""
+    """One disagreement for a reader: its JSON form (kg.disagreements.to_json) plus, in plain
+    words (qa/data/wording.yaml), why the sides differ, what each side says and how firmly, and
+    the conditions that may reconcile them."""
     found = to_json(row, passages, labels)
-    found["reason"] = words.say("reasons", row.type, found["type_label"])
+    found["reason"] = words.reasons.get(row.type, found["type_label"])
+    goal = labels.get(row.goal or "", "")
     for plain, side in zip(found["sides"], row.sides, strict=True):
-        plain["says"] = words.say("positions", slug(side.position), plain["position"])
-        plain["firmness"] = words.say("hedges", slug(side.hedge), plain["hedge"])
-    found["conditions"] = [words.say("conditions", slug(c), labels.get(c, "")) for c in row.caveats]
+        position = slug(side.position)
+        says = words.says(position, slug(side.hedge), goal) if words.position(position) else ""
+        plain["says"] = says or plain["position"]
+    found["conditions"] = [
+        words.conditions.get(slug(c), labels.get(c, slug(c))) for c in row.caveats
+    ]
     return found
 
 

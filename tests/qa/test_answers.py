@@ -69,8 +69,16 @@ def test_effect_with_disagreement_cites_both_sides(engine: Engine) -> None:
         if c["claim"] in answer["disagreements"][0]["claims"]
     }
     assert sides == {"000", "001"}
-    assert answer["summary"].startswith("The sources disagree.")
-    assert set(answer["consensus"]) >= {"improves", "impairs"}
+    assert answer["summary"].startswith(answer["bottom_line"])
+    assert answer["bottom_line"].startswith("The articles disagree:")
+    verdicts = {v["source"]: v for v in answer["verdicts"]}
+    assert {verdicts["001"]["position"], verdicts["000"]["position"]} <= {"for", "against", "mixed"}
+    assert verdicts["001"]["verdict"] == "helps recovery"
+    assert "harm recovery" in verdicts["000"]["verdict"]
+    labels = [s["label"] for s in answer["sides"]]
+    assert labels[:2] == ["Helps recovery", "Harms recovery"]
+    shown = [c for s in answer["sides"] for c in s["claims"]]
+    assert shown == [c["claim"] for c in answer["citations"]]  # numbered in the order shown
 
 
 def test_agreement_reports_no_disagreement(engine: Engine) -> None:
@@ -252,7 +260,7 @@ def test_ask_prints_a_readable_answer(built: Built) -> None:
     assert "\033[" not in result.stdout  # no colour when not on a terminal
 
 
-def test_eval_prints_the_four_figures(built: Built, tmp_path: Any) -> None:
+def test_eval_prints_its_figures(built: Built, tmp_path: Any) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text(
         '{"id":"a","q":"Is a cold plunge good after leg day?","groups":[["cold plunge","ice bath"]],"only":"001"}\n'
@@ -267,8 +275,12 @@ def test_eval_prints_the_four_figures(built: Built, tmp_path: Any) -> None:
         "conflict_right": 1.0,
         "abstain_right": 1.0,
         "quotes_exact": 1.0,
+        "source_right": 1.0,
+        "citations_mean": scores["citations_mean"],
+        "duplicate_answers": 0,
         "misses": [],
     }
+    assert 1 <= scores["citations_mean"] <= 5
 
 
 def test_eval_rejects_a_malformed_file(built: Built, tmp_path: Any) -> None:

@@ -13,8 +13,8 @@ from kg.ontology import load_ontology
 from kg.store import open_store
 from kg.synth import SynthSpec, write_corpus
 from qa.engine import Engine
+from qa.intents import intent, templates
 from qa.interpret import Interpretation
-from qa.retrieve import TEMPLATES
 
 SOURCES = ("https://w3id.org/kgqa/source/000", "https://w3id.org/kgqa/source/001")
 
@@ -53,9 +53,9 @@ def interpretations(engine: Engine, count: int, seed: int) -> list[Interpretatio
 def check(engine: Engine, count: int, seed: int) -> int:
     compared = 0
     for it in interpretations(engine, count, seed):
-        for template in TEMPLATES:
+        for template in templates():
             expected = sparql_claims(engine, it, template)
-            assert engine.index.select(it, template) == expected, (template, it)
+            assert intent(template).select(engine.index, it) == expected, (template, it)
             compared += bool(expected)
     return compared
 

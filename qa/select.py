@@ -1,0 +1,304 @@
+"""Which ranked claims an answer cites: grouped by side (or option), in the order shown.
+
+A single answer cites three to five passages: the best of every side the candidates take (a
+recommendation's stance is a side as much as an effect's direction), both sides of a disagreement
+among them, and every source that speaks to the question; a list cites one passage per option.
+Passages that say the same thing (one quote, or one inside another) are cited once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import combinations, product, zip_longest
+
+from kg.disagreements import VERDICT_KINDS, DisagreementRow
+from kg.positions import Rules, slug
+from kg.vocab import CONCEPT
+from qa.answer import Disagreement, Side
+from qa.catalog import Catalog
+from qa.evaluate import normalise
+from qa.intents import INTENTS, Intent
+from qa.interpret import Interpretation
+from qa.rank import Candidate
+from qa.wording import wording
+
+KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
+FLOOR_SHARE = 0.25  # ... or this share, to reach the fewest a single answer cites
+FEWEST, MOST = 3, 5  # citations of a single answer
+MOST_OPTIONS = 8  # citations of a list: one per option
+PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
+DISAGREEMENT_POOL = 60  # candidates searched for disagreements
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Selection:
+    citations: tuple[Candidate, ...]  # in the order shown
+    sides: tuple[Side, ...]
+    disagreements: tuple[Disagreement, ...]  # across the sources first; within one too
+
+
+def position(c: Candidate) -> str | None:
+    """The claim's direction or stance, as a slug."""
+    found = c.direction or c.stance
+    return slug(found) if found else None
+
+
+def whether(it: Interpretation) -> bool:
+    """Whether the question asks if one should do it at all (no goal named)."""
+    return it.intent == "recommendation" or not it.goals
+
+
+class CitationSelector:
+    def __init__(self, catalog: Catalog, rules: Rules, labels: dict[str, str]) -> None:
+        self.catalog = catalog
+        self.rules = rules
+        self.labels = labels
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri, slug(iri).replace("-", " "))
+
+    def select(
+        self, it: Interpretation, ranked: list[Candidate], conditions: frozenset[str]
+    ) -> Selection:
+        """The citations for ranked candidates; `conditions`: those the question names."""
+        intent = INTENTS.get(it.intent)
+        listing = intent is not None and intent.listing
+        pool = self._pool(ranked, listing)
+        disagreements = self._disagreements(ranked[:DISAGREEMENT_POOL], pool)
+        paired = [
+            c
+            for d in disagreements
+            if not d.within_source or set(d.claims) <= {p.claim for p in pool}
+            for c in ranked
+            if c.claim in d.claims
+        ]
+        if whether(it) and not listing:  # each source's own advice on doing it at all
+            advice: dict[str, Candidate] = {}
+            for c in ranked[:DISAGREEMENT_POOL]:
+                if c.kind == "Recommendation" and not c.caveats - conditions:
+                    advice.setdefault(c.slug, c)
+            paired += [c for c in advice.values() if c not in paired]
+        if listing and intent is not None:
+            groups = self._options(intent, it, pool)
+            chosen = _cover(pool, paired, lambda c: self._covers(intent, it, c))
+        else:
+            groups, tier = self._sides(it, pool + [c for c in paired if c not in pool])
+            chosen = _turns(groups, tier, paired)
+        shown: list[Candidate] = []
+        sides: list[Side] = []
+        for (label, cls), members in groups.items():
+            cited = [c for c in members if c in chosen]
+            if cited:
+                shown += cited
+                sides.append(Side(label, cls, tuple(c.claim for c in cited)))
+        ids = {c.claim for c in shown}
+        kept = tuple(d for d in disagreements if set(d.claims) <= ids)
+        return Selection(tuple(shown), tuple(sides), kept)
+
+    def _pool(self, ranked: list[Candidate], listing: bool) -> list[Candidate]:
+        """The candidates worth citing, best first, each saying something no better one says."""
+        best = ranked[0].score
+        pool: list[Candidate] = []
+        for c in ranked:
+            if not listing and c.score < KEEP_SHARE * best and len(pool) >= FEWEST:
+                break
+            if not listing and c.score < FLOOR_SHARE * best:
+                break
+            if not any(_same_passage(c, p) for p in pool):
+                pool.append(c)
+        return pool
+
+    def _sides(
+        self, it: Interpretation, pool: Iterable[Candidate]
+    ) -> tuple[dict[tuple[str, str], list[Candidate]], dict[tuple[str, str], int]]:
+        """The pool by the side each claim takes, sides in order of their best claim's score (a
+        claim that takes none last). On whether to do it at all, the sides are for, against and
+        it depends; on a goal, each direction or stance."""
+        words = wording()
+        groups: dict[tuple[str, str], list[Candidate]] = {}
+        tier: dict[tuple[str, str], int] = {}
+        for c in pool:
+            found = words.position(position(c))
+            if found is None:
+                key, rank = (words.classes[NONE], NONE), 2
+            elif whether(it):
+                key, rank = (words.classes[found.cls], found.cls), 0
+            else:  # on a goal, an effect answers it; advice on doing it at all comes after
+                goal = next((g for g in it.goals if g in c.goals), None) or min(c.goals, default="")
+                label = _capital(
+                    words.side(found.slug, self.label(goal) if goal and found.effect else "")
+                )
+                key, rank = (label, found.cls), 0 if found.effect else 1
+            groups.setdefault(key, []).append(c)
+            tier[key] = rank
+        ordered = sorted(groups.items(), key=lambda kv: (tier[kv[0]], -kv[1][0].score))
+        return {key: _by_turns(members) for key, members in ordered}, tier
+
+    def _options(
+        self, intent: Intent, it: Interpretation, pool: Iterable[Candidate]
+    ) -> dict[tuple[str, str], list[Candidate]]:
+        """The pool by option (an alternative, an authority, a goal), best option first."""
+        groups: dict[tuple[str, str], list[Candidate]] = {}
+        for c in pool:
+            groups.setdefault((self._option(intent, it, c), NONE), []).append(c)
+        return groups
+
+    def _covers(self, intent: Intent, it: Interpretation, c: Candidate) -> frozenset[str]:
+        """The options one claim names (a claim on two benefits lists both)."""
+        if intent.option == "activities":
+            return frozenset(a for a in c.activities if a not in it.activities)
+        if intent.option == "authority":
+            return frozenset({c.authority or c.claim})
+        return c.goals or frozenset({c.claim})
+
+    def _option(self, intent: Intent, it: Interpretation, c: Candidate) -> str:
+        if intent.option == "activities":
+            others = sorted(self.label(a) for a in c.activities if a not in it.activities)
+            return _capital(" and ".join(others) or "Other options")
+        if intent.option == "authority":
+            return c.authority or "No source given in the article"
+        goals = sorted(self.label(g) for g in c.goals)
+        return _capital(goals[0]) if goals else "Other points"
+
+    def _disagreements(
+        self, candidates: list[Candidate], pool: list[Candidate]
+    ) -> tuple[Disagreement, ...]:
+        """The best-ranked disagreement per topic among the candidates: across sources when the
+        pool holds one side, within a source only when it holds both."""
+        rank = {c.claim: i for i, c in enumerate(candidates)}
+        pooled = {c.claim for c in pool}
+        found: list[tuple[int, Disagreement]] = []
+        facets = self.catalog.facets
+        for row in self.catalog.among(set(rank)):
+            claims = self._opposed_pair(row, rank)
+            if claims is None or not pooled & set(claims):
+                continue
+            if row.within_source and not set(claims) <= pooled:
+                continue
+            d = Disagreement(
+                topic=row.topic,
+                claims=claims,
+                within_source=row.within_source,
+                reconciling_caveats=tuple(
+                    c for c in row.caveats if any(c in facets[x].caveats for x in claims)
+                ),
+                type=row.type,
+                type_label=self.labels.get(str(CONCEPT[row.type]), row.type),
+                id=row.iri,
+            )
+            found.append((rank[claims[0]] + rank[claims[1]], d))
+        found.sort(key=lambda pair: (pair[1].dissolves, pair[0], pair[1].id))
+        cross = [d for _, d in found if not d.within_source][:1]
+        return tuple(cross + [d for _, d in found if d.within_source][:1])
+
+    def _opposed_pair(self, row: DisagreementRow, rank: dict[str, int]) -> tuple[str, str] | None:
+        """The best-ranked two candidates on opposed (or firmer and softer) sides of a
+        disagreement, from two sources when it is across the sources; on whether to do it at
+        all, the advice itself before the effects that argue for it."""
+        facets = self.catalog.facets
+
+        def order(claim: str) -> tuple[bool, int]:
+            return (row.goal is None and facets[claim].kind not in VERDICT_KINDS, rank[claim])
+
+        by_side: dict[int, list[str]] = {}
+        for claim in rank:
+            side = row.side_of.get(claim)
+            if side is not None:
+                by_side.setdefault(side, []).append(claim)
+        best: tuple[tuple[bool, int], tuple[str, str]] | None = None
+        for i, j in combinations(sorted(by_side), 2):
+            a_pos, b_pos = slug(row.sides[i].position), slug(row.sides[j].position)
+            if not (self.rules.opposed(a_pos, b_pos) or self.rules.stronger(a_pos, b_pos)):
+                continue
+            mine = sorted(by_side[i], key=order)[:PAIR_POOL]
+            theirs = sorted(by_side[j], key=order)[:PAIR_POOL]
+            for a, b in product(mine, theirs):
+                if not row.within_source and facets[a].slug == facets[b].slug:
+                    continue
+                key = (order(a)[0] or order(b)[0], rank[a] + rank[b])
+                if best is None or key < best[0]:
+                    best = (key, (a, b) if rank[a] <= rank[b] else (b, a))
+        return best[1] if best else None
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _same_passage(a: Candidate, b: Candidate) -> bool:
+    """One quote, or one inside the other: the same passage, cited once."""
+    if a.slug == b.slug and a.start < b.end and b.start < a.end:
+        return True
+    return normalise(a.quote) == normalise(b.quote)
+
+
+def _by_turns(members: list[Candidate]) -> list[Candidate]:
+    """A side's claims with its sources taking turns, each source's best first."""
+    by_source: dict[str, list[Candidate]] = {}
+    for c in members:
+        by_source.setdefault(c.slug, []).append(c)
+    return _interleave(list(by_source.values()))
+
+
+def _turns(
+    groups: dict[tuple[str, str], list[Candidate]],
+    tier: dict[tuple[str, str], int],
+    first: list[Candidate],
+) -> set[Candidate]:
+    """Three to five claims: `first` (both sides of a disagreement); the best of each side that
+    answers the question, and of each source not yet cited; a second of each such side; then
+    the best of each other side (advice beside effects, claims that take no side), then turns."""
+    chosen: list[Candidate] = []
+
+    def add(c: Candidate) -> None:
+        if c not in chosen and len(chosen) < MOST:
+            chosen.append(c)
+
+    main = [g for key, g in groups.items() if tier[key] == 0]
+    rest = [g for key, g in groups.items() if tier[key] > 0]
+    for c in first:
+        add(c)
+    for group in main:
+        add(group[0])
+    for c in sorted((c for g in groups.values() for c in g), key=lambda c: -c.score):
+        if c.slug not in {x.slug for x in chosen}:
+            add(c)
+    for group in main:
+        if len([c for c in group if c in chosen]) < 2:
+            for c in group:
+                if c not in chosen:
+                    add(c)
+                    break
+    for group in rest:
+        add(group[0])
+    for c in _interleave(main) + _interleave(rest):
+        add(c)
+    return set(chosen)
+
+
+def _cover(
+    pool: list[Candidate], first: list[Candidate], covers: Callable[[Candidate], frozenset[str]]
+) -> set[Candidate]:
+    """A list: the fewest claims, best first, that name every option (at most MOST_OPTIONS), with
+    `first` (both sides of a disagreement) among them; at least FEWEST when there are that many."""
+    chosen = list(dict.fromkeys(first))
+    named: set[str] = set().union(*(covers(c) for c in chosen)) if chosen else set()
+    for c in pool:
+        if len(chosen) >= MOST_OPTIONS:
+            break
+        new = covers(c) - named
+        if new:
+            chosen.append(c)
+            named |= new
+    for c in pool:
+        if len(chosen) >= FEWEST:
+            break
+        if c not in chosen:
+            chosen.append(c)
+    return set(chosen)
+
+
+def _interleave(groups: list[list[Candidate]]) -> list[Candidate]:
+    return [c for turn in zip_longest(*groups) for c in turn if c is not None]

@@ -1,0 +1,79 @@
+"""Plain words for answers and the public pages (qa/data/wording.yaml): what a position says,
+headings, openings, why a disagreement's sides differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+HEDGES = ("certain", "likely", "possible")
+
+
+@dataclass(frozen=True)
+class Position:
+    """How to say one direction or stance."""
+
+    slug: str
+    cls: str  # for | against | depends
+    effect: bool  # an effect's phrase follows its subject; a stance's is the source's advice
+    says: dict[str, str]  # by hedge slug
+    side: str
+
+
+@dataclass(frozen=True)
+class Wording:
+    positions: dict[str, Position]
+    classes: dict[str, str]
+    openings: dict[str, str]
+    only_one: str
+    reasons: dict[str, str]  # why the sides of a disagreement differ, by its type
+    conditions: dict[str, str]
+    reconcile: str
+    no_figure: str
+    figures: str
+    lexical: str
+
+    def position(self, slug: str | None) -> Position | None:
+        return self.positions.get(slug) if slug else None
+
+    def says(self, slug: str, hedge: str, goal: str = "", subject: str = "it") -> str:
+        """The verb phrase of a position at a hedge: "may harm muscle mass", "advises against it"."""
+        found = self.positions[slug]
+        text = found.says.get(hedge) or found.says["possible"]
+        return " ".join(text.format(goal=goal, subject=subject).split())
+
+    def side(self, slug: str, goal: str = "") -> str:
+        return " ".join(self.positions[slug].side.format(goal=goal).split())
+
+
+def _position(slug: str, entry: dict[str, Any]) -> Position:
+    return Position(
+        slug=slug,
+        cls=str(entry["class"]),
+        effect=bool(entry.get("effect", False)),
+        says={h: str(entry["says"][h]) for h in HEDGES},
+        side=str(entry["side"]),
+    )
+
+
+@cache
+def wording() -> Wording:
+    """The wording file, read once."""
+    text = files("qa").joinpath("data", "wording.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return Wording(
+        positions={slug: _position(slug, e) for slug, e in data["positions"].items()},
+        classes={str(k): str(v) for k, v in data["classes"].items()},
+        openings={str(k): str(v) for k, v in data["openings"].items()},
+        only_one=str(data["only_one"]),
+        reasons={str(k): str(v) for k, v in data["reasons"].items()},
+        conditions={str(k): str(v) for k, v in data["conditions"].items()},
+        reconcile=str(data["reconcile"]),
+        no_figure=str(data["no_figure"]),
+        figures=str(data["figures"]),
+        lexical=str(data["lexical"]),
+    )
