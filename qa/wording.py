@@ -31,6 +31,7 @@ class Wording:
     openings: dict[str, str]
     only_one: str
     reasons: dict[str, str]  # why the sides of a disagreement differ, by its type
+    hedges: dict[str, str]  # how firmly a passage says it, by hedge slug
     conditions: dict[str, str]
     reconcile: str
     no_figure: str
@@ -71,6 +72,7 @@ def wording() -> Wording:
         openings={str(k): str(v) for k, v in data["openings"].items()},
         only_one=str(data["only_one"]),
         reasons={str(k): str(v) for k, v in data["reasons"].items()},
+        hedges={str(k): str(v) for k, v in data["hedges"].items()},
         conditions={str(k): str(v) for k, v in data["conditions"].items()},
         reconcile=str(data["reconcile"]),
         no_figure=str(data["no_figure"]),

@@ -14,8 +14,9 @@ from flask import (
     send_from_directory,
 )
 
+from kg.positions import slug
 from kg.store import Store, term_text
-from qa.rank import Candidate
+from qa.wording import wording
 from web.api import engine, question_arg
 from web.backend import backend
 from web.highlight import segments
@@ -67,21 +68,28 @@ def answer_page() -> str:
     answer = engine().ask(question_arg())
     number = {c.claim: i for i, c in enumerate(answer.citations, start=1)}
     by_claim = {c.claim: c for c in answer.citations}
-    groups: dict[str, list[tuple[int, Candidate]]] = {}
-    for c in answer.citations:  # by topic: the claim's first goal (or its alternative, or its kind)
-        topic = _topic(c, answer.labels)
-        groups.setdefault(topic, []).append((number[c.claim], c))
+    grouped = [
+        (
+            side.label,
+            side.position,
+            [(number[i], by_claim[i]) for i in side.claims if i in by_claim],
+        )
+        for side in answer.sides
+    ]
+    on_a_side = {i for side in answer.sides for i in side.claims}
+    rest = [(number[c.claim], c) for c in answer.citations if c.claim not in on_a_side]
+    words = wording()
+    if rest:  # cited passages that take no side of their own
+        grouped.append((words.classes["none"], "none", rest))
     return render_template(
-        "answer.html", answer=answer, number=number, by_claim=by_claim, groups=groups
+        "answer.html",
+        answer=answer,
+        number=number,
+        by_claim=by_claim,
+        groups=[g for g in grouped if g[2]],
+        words=words,
+        concept_slug=slug,
     )
-
-
-def _topic(c: Candidate, labels: dict[str, str]) -> str:
-    if c.goals:
-        return labels.get(sorted(c.goals)[0], "other")
-    if c.kind == "AlternativeClaim":
-        return "alternatives"
-    return {"QuantityClaim": "figures", "Recommendation": "advice"}.get(c.kind, "other")
 
 
 def source_page(slug: str) -> str:

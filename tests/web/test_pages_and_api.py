@@ -41,9 +41,9 @@ def test_answer_page_shows_summary_citations_disagreement_and_query(server: Serv
     status, _, body = server.get("/ask?q=" + q("Does running after leg day help recovery?"))
     page = body.decode()
     assert status == 200
-    assert "The sources disagree." in page
-    assert page.count('class="citation"') >= 4
-    assert "Where the sources differ" in page and 'class="sides"' in page
+    assert '<p class="bottom-line status-answered">The articles ' in page
+    assert page.count('class="verdict ') == 2 and page.count('class="citation"') >= 3
+    assert "Where the articles differ" in page and 'class="sides"' in page
     assert "/source/001?claim=" in page and "#claim-" in page
     assert "How this was answered" in page and "PREFIX kgqa:" in page
 
@@ -280,3 +280,13 @@ def test_the_favicon_is_an_icon(server: Server) -> None:
     assert status == 200 and headers["Content-Type"].startswith("image/")
     assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon" href="/favicon.ico"' in server.get("/")[2].decode()
+
+
+def test_answer_page_speaks_plain_english(server: Server) -> None:
+    page = server.get("/ask?q=" + q("Does running after leg day kill my gains?"))[2].decode()
+    public = page.split('<details class="how">', 1)[0]  # the researcher's part may name terms
+    for term in ("EffectClaim", "FactClaim", "->", "→", "goal: ", "impairs:", "characters "):
+        assert term not in public, term
+    assert '<h3 class="side-label' in public  # citations under their side's plain label
+    numbers = [int(n) for n in re.findall(r'class="citation" id="cite-(\d+)"', public)]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
