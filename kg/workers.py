@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -75,7 +77,9 @@ def answer(store: Store, job: QueryJob) -> tuple[bytes, str, Cut]:
 
 
 def _serve(location: str, memory: bool, conn: Connection) -> None:
-    """A worker's loop: open the store, then answer jobs until the pipe closes."""
+    """A worker's loop: open the store, then answer jobs until the pipe closes. Ctrl-C is the
+    parent's to handle (it closes the pipes); a worker ignores it, so it prints no traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = _open(location, memory)
     conn.send(("ready",))  # opening a large build takes a while: the time limit starts after it
     while True:
@@ -109,7 +113,16 @@ class QueryWorkers:
         process = self.context.Process(
             target=_serve, args=(self.store_path, self.memory, child), daemon=True
         )
-        process.start()
+        if threading.current_thread() is threading.main_thread():
+            # ignored from birth (a spawned child inherits it), so a Ctrl-C while it starts
+            # up prints nothing either; workers replaced later set it in _serve
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                process.start()
+            finally:
+                signal.signal(signal.SIGINT, previous)
+        else:
+            process.start()
         child.close()
         return process, parent
 

@@ -1,4 +1,5 @@
-"""Plain words for answers (qa/data/wording.yaml): what a position says, headings, openings."""
+"""Plain words for answers and the public pages (qa/data/wording.yaml): what a position says,
+headings, openings, why a disagreement's sides differ."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class Wording:
     classes: dict[str, str]
     openings: dict[str, str]
     only_one: str
+    reasons: dict[str, str]  # why the sides of a disagreement differ, by its type
+    hedges: dict[str, str]  # how firmly a passage says it, by hedge slug
     conditions: dict[str, str]
     reconcile: str
     no_figure: str
@@ -68,6 +71,8 @@ def wording() -> Wording:
         classes={str(k): str(v) for k, v in data["classes"].items()},
         openings={str(k): str(v) for k, v in data["openings"].items()},
         only_one=str(data["only_one"]),
+        reasons={str(k): str(v) for k, v in data["reasons"].items()},
+        hedges={str(k): str(v) for k, v in data["hedges"].items()},
         conditions={str(k): str(v) for k, v in data["conditions"].items()},
         reconcile=str(data["reconcile"]),
         no_figure=str(data["no_figure"]),

@@ -21,7 +21,8 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     app = create_app()
     click.echo(f"kgqa: serving on http://{host}:{port}/", err=True)
-    serve(app, host=host, port=port, threads=threads, ident="kgqa")
+    serve(app, host=host, port=port, threads=threads, ident="kgqa")  # returns on Ctrl-C
+    click.echo("kgqa: stopped", err=True)
 
 
 COMMANDS = [serve_command]

@@ -1,17 +1,20 @@
-"""Compare: the disputed questions side by side; activities by goals, each cell each source's
-stance; and source against source. Every "disagree" here is a disagreement node of the graph
+"""Compare: the disputed questions side by side, with the reason they differ in plain words; each
+activity-and-goal pair with every source's stance (a row per pair, a column per source); and
+source against source. Every "disagree" here is a disagreement node of the graph
 (kg.disagreements), the same list the home page counts and the answers show."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from kg.disagreements import DisagreementRow, to_json
+from kg.disagreements import DisagreementRow, Passage, to_json
 from kg.positions import Rules, slug
 from qa.catalog import Facets
+from qa.wording import Wording, wording
 from web.api import engine
 
 bp = Blueprint("compare", __name__)
@@ -79,16 +82,32 @@ def matrix(
     return rows, columns, table
 
 
+def pairs(
+    rows: list[str], columns: list[str], table: dict[tuple[str, str], Cell]
+) -> list[tuple[str, str]]:
+    """The (activity, goal) pairs of the matrix, one table row each: by activity, then goal,
+    both in the order of how much the sources discuss them."""
+    return [(a, g) for a in rows for g in columns if (a, g) in table]
+
+
 def source_against_source(
-    facets: dict[str, Facets], disagreements: list[DisagreementRow], rules: Rules, a: str, b: str
+    facets: dict[str, Facets],
+    disagreements: list[DisagreementRow],
+    rules: Rules,
+    a: str,
+    b: str,
+    names: dict[str, str] | None = None,
 ) -> dict[str, list[tuple[str, str]]]:
     """(activity, goal) pairs where two sources agree, or only one speaks; a pair with claims
-    in a disagreement across sources is listed with that disagreement, not here."""
+    in a disagreement across sources is listed with that disagreement, not here. The sources
+    are named by `names` (their short titles) in the headings."""
+    name = names or {}
+    only_a, only_b = f"only {name.get(a, a)}", f"only {name.get(b, b)}"
     found: dict[str, list[tuple[str, str]]] = {
         "agree": [],
         "one qualifies the other": [],
-        f"only {a}": [],
-        f"only {b}": [],
+        only_a: [],
+        only_b: [],
     }
     disputed = _disputed_cells(facets, disagreements, rules)
     for key, cell in sorted(matrix(facets, disagreements, rules)[2].items()):
@@ -98,9 +117,28 @@ def source_against_source(
         if da and db:
             found["agree" if da == db else "one qualifies the other"].append(key)
         elif da:
-            found[f"only {a}"].append(key)
+            found[only_a].append(key)
         elif db:
-            found[f"only {b}"].append(key)
+            found[only_b].append(key)
+    return found
+
+
+def plain_disagreement(
+    row: DisagreementRow, passages: dict[str, Passage], labels: dict[str, str], words: Wording
+) -> dict[str, Any]:
+    """One disagreement for a reader: its JSON form (kg.disagreements.to_json) plus, in plain
+    words (qa/data/wording.yaml), why the sides differ, what each side says and how firmly, and
+    the conditions that may reconcile them."""
+    found = to_json(row, passages, labels)
+    found["reason"] = words.reasons.get(row.type, found["type_label"])
+    goal = labels.get(row.goal or "", "")
+    for plain, side in zip(found["sides"], row.sides, strict=True):
+        position = slug(side.position)
+        says = words.says(position, slug(side.hedge), goal) if words.position(position) else ""
+        plain["says"] = says or plain["position"]
+    found["conditions"] = [
+        words.conditions.get(slug(c), labels.get(c, slug(c))) for c in row.caveats
+    ]
     return found
 
 
@@ -120,15 +158,16 @@ def compare() -> str:
         for iri, f in effect_claims(facets).get((activity, goal), []):
             selected.setdefault(f.slug, []).append((iri, f))
     versus = (
-        source_against_source(facets, disagreements, rules, slugs[0], slugs[1])
+        source_against_source(facets, disagreements, rules, slugs[0], slugs[1], titles)
         if len(slugs) >= 2
         else {}
     )
+    words = wording()
     return render_template(
         "compare.html",
-        rows=rows,
-        columns=columns,
+        pairs=pairs(rows, columns, table),
         table=table,
+        words=words,
         labels=labels,
         slugs=slugs,
         titles=titles,
@@ -137,5 +176,8 @@ def compare() -> str:
         goal=goal,
         selected=selected,
         versus=versus,
-        disputed=[to_json(row, eng.catalog.passages, eng.labels) for row in disagreements],
+        disputed=[
+            plain_disagreement(row, eng.catalog.passages, eng.labels, words)
+            for row in disagreements
+        ],
     )

@@ -1,11 +1,22 @@
-"""Server-rendered pages: home, answer, source. The ask -> answer flow needs no JavaScript."""
+"""Server-rendered pages: home, answer, source (and the icon). The ask -> answer flow needs no
+JavaScript."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
 
-from kg.store import Store
-from qa.rank import Candidate
+from kg.positions import slug
+from kg.store import Store, term_text
+from qa.wording import wording
 from web.api import engine, question_arg
 from web.backend import backend
 from web.highlight import segments
@@ -20,6 +31,11 @@ EXAMPLES = (
     "Do the sources disagree about recovery?",
     "Which claims are marked [source needed]?",
 )
+
+
+# Where a source was published: its IRI is bound by variable, never pasted in.
+SOURCE_ORIGIN = """SELECT ?iri ?url ?publisher WHERE {
+  ?iri schema:url ?url . OPTIONAL { ?iri dcterms:publisher ?publisher } }"""
 
 
 def store() -> Store:
@@ -38,6 +54,13 @@ def home() -> str:
     )
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it without a <link rel=icon>."""
+    static = current_app.static_folder or "static"
+    return send_from_directory(static, "favicon.ico", mimetype="image/vnd.microsoft.icon")
+
+
 @bp.get("/ask")
 def answer_page() -> str:
     if not request.args.get("q", "").strip():
@@ -45,21 +68,28 @@ def answer_page() -> str:
     answer = engine().ask(question_arg())
     number = {c.claim: i for i, c in enumerate(answer.citations, start=1)}
     by_claim = {c.claim: c for c in answer.citations}
-    groups: dict[str, list[tuple[int, Candidate]]] = {}
-    for c in answer.citations:  # by topic: the claim's first goal (or its alternative, or its kind)
-        topic = _topic(c, answer.labels)
-        groups.setdefault(topic, []).append((number[c.claim], c))
+    grouped = [
+        (
+            side.label,
+            side.position,
+            [(number[i], by_claim[i]) for i in side.claims if i in by_claim],
+        )
+        for side in answer.sides
+    ]
+    on_a_side = {i for side in answer.sides for i in side.claims}
+    rest = [(number[c.claim], c) for c in answer.citations if c.claim not in on_a_side]
+    words = wording()
+    if rest:  # cited passages that take no side of their own
+        grouped.append((words.classes["none"], "none", rest))
     return render_template(
-        "answer.html", answer=answer, number=number, by_claim=by_claim, groups=groups
+        "answer.html",
+        answer=answer,
+        number=number,
+        by_claim=by_claim,
+        groups=[g for g in grouped if g[2]],
+        words=words,
+        concept_slug=slug,
     )
-
-
-def _topic(c: Candidate, labels: dict[str, str]) -> str:
-    if c.goals:
-        return labels.get(sorted(c.goals)[0], "other")
-    if c.kind == "AlternativeClaim":
-        return "alternatives"
-    return {"QuantityClaim": "figures", "Recommendation": "advice"}.get(c.kind, "other")
 
 
 def source_page(slug: str) -> str:
@@ -84,10 +114,20 @@ def source_page(slug: str) -> str:
         for iri, f in found
     ]
     spans = [(iri.rsplit("/", 1)[1], f.start, f.end) for iri, f in found]
+    origin = store().select(SOURCE_ORIGIN, {"iri": ox.NamedNode(info.iri)})
+    limit = int(current_app.config["MAX_QUESTION_CHARS"])
     return render_template(
         "source.html",
         source=info,
         segments=segments(eng.texts[slug], spans),
         claims=claims,
         current=request.args.get("claim", ""),
+        question=request.args.get("q", "").strip()[:limit],
+        url=_web_address(term_text(origin[0]["url"]) if origin else None),
+        publisher=term_text(origin[0]["publisher"]) if origin else None,
     )
+
+
+def _web_address(url: str | None) -> str | None:
+    """A link to the original only for a web address (no javascript: or data: link)."""
+    return url if url and url.startswith(("https://", "http://")) else None

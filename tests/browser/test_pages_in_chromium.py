@@ -53,10 +53,9 @@ def test_type_a_question_and_read_the_answer(page: Page, server: Server) -> None
     page.fill("#q", "Does running after leg day help recovery?")
     page.click("form.ask button")
     page.wait_for_selector(".citation")
-    assert page.locator(".citation").count() >= 4
+    assert page.locator(".citation").count() >= 3
     assert page.locator(".disagreement").first.locator(".side").count() == 2
-    assert page.locator(".summary p").inner_text().startswith("The sources disagree.")
-    shot(page, "answer")
+    assert page.locator(".bottom-line").inner_text().startswith("The articles ")
 
 
 def test_citation_link_opens_the_passage_highlighted_in_view(page: Page, server: Server) -> None:
@@ -66,7 +65,6 @@ def test_citation_link_opens_the_passage_highlighted_in_view(page: Page, server:
     assert "/source/" in page.url and "#claim-" in page.url
     box = page.locator("mark.current").first.bounding_box()
     assert box is not None and 0 <= box["y"] < 900
-    shot(page, "source")
 
 
 def test_the_main_flow_works_from_the_keyboard(page: Page, server: Server) -> None:
@@ -150,4 +148,3 @@ def test_a_compare_cell_shows_both_sources_quotes(page: Page, server: Server) ->
     assert columns.count() == 2
     for i in range(2):
         assert columns.nth(i).locator(".side").count() >= 1
-    shot(page, "compare")

@@ -65,7 +65,8 @@ def test_a_single_answer_cites_three_to_five_distinct_passages(answers: list[dic
     singles = [
         a
         for a in answers
-        if a["status"] == "answered" and a["interpretation"]["intent"] in ("effect", "recommendation")
+        if a["status"] == "answered"
+        and a["interpretation"]["intent"] in ("effect", "recommendation")
     ]
     assert len(singles) > 50
     for answer in singles:

@@ -41,9 +41,9 @@ def test_answer_page_shows_summary_citations_disagreement_and_query(server: Serv
     status, _, body = server.get("/ask?q=" + q("Does running after leg day help recovery?"))
     page = body.decode()
     assert status == 200
-    assert "The sources disagree." in page
-    assert page.count('class="citation"') >= 4
-    assert "Where the sources differ" in page and 'class="sides"' in page
+    assert '<p class="bottom-line status-answered">The articles ' in page
+    assert page.count('class="verdict ') == 2 and page.count('class="citation"') >= 3
+    assert "Where the articles differ" in page and 'class="sides"' in page
     assert "/source/001?claim=" in page and "#claim-" in page
     assert "How this was answered" in page and "PREFIX kgqa:" in page
 
@@ -151,12 +151,17 @@ def test_compare_matrix_and_source_against_source(server: Server) -> None:
     assert 'class="matrix"' in page and "contested" in page
     assert "obstructing the recovery process" in page and "facilitating quicker recovery" in page
     disputed = page.split('id="disputed-h"', 1)[1].split('class="matrix-wrap"', 1)[0]
-    assert "direct conflict" in disputed and "different conditions" in disputed
+    assert "Why they differ: they give opposite answers." in disputed
+    assert "they speak of different conditions" in disputed
+    assert "What may tell the sides apart: a hard run" in disputed
+    assert "goal: hypertrophy" not in disputed and "training for muscle size" in disputed
+    assert "000" not in page.split('class="matrix"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">Should I Run After Leg Day?</th>' in page
     versus = page.split("Source against source", 1)[1]
     disagree = versus.split("<h3>Disagree", 1)[1].split("<h3>", 1)[0]
     assert "recovery" in disagree and "calorie" not in disagree
     agreeing = versus.split("<h3>Agree", 1)[1].split("<h3>Only", 1)[0]  # or one qualifies
-    assert "running → calorie burn" in agreeing
+    assert "running and calorie burn" in agreeing and "→" not in versus
 
 
 def _count(text: str, pattern: str) -> int:
@@ -244,3 +249,44 @@ def test_api_claims_entities_and_disagreements(server: Server, texts: dict[str, 
                 assert texts[c["source"]][c["start"] : c["end"]] == c["quote"]
     assert server.get("/api/entities/parkour")[0] == 404
     assert server.get("/api/claims?concept=parkour")[0] == 400
+
+
+FOLLOWED = "/source/001?claim=faq-wont-lose-muscle&q=" + q("Will running make me lose muscle?")
+
+
+def test_followed_passage_is_the_only_one_marked(server: Server) -> None:
+    page = server.get(FOLLOWED)[2].decode()
+    assert page.count("<mark") == 1
+    assert 'class="span-link quoted"' not in page  # other passages are left unmarked
+    assert "characters" not in page and "EffectClaim" not in page
+
+
+def test_source_page_links_to_the_original_and_back_to_the_answer(server: Server) -> None:
+    page = server.get(FOLLOWED)[2].decode()
+    assert 'href="https://www.pulseatlas.com/blogs/articles/should-i-run-after-leg-day' in page
+    assert 'href="/ask?q=Will+running+make+me+lose+muscle?">← Back to the answer' in page
+    unfollowed = server.get("/source/001")[2].decode()
+    assert "Back to the answer" not in unfollowed and "<mark" not in unfollowed
+
+
+def test_a_hostile_question_on_the_source_link_stays_text(server: Server) -> None:
+    page = server.get("/source/001?claim=x&q=" + q('"><script>alert(1)</script>'))[2].decode()
+    assert "<script>alert" not in page
+    assert "%3Cscript%3E" in page
+
+
+def test_the_favicon_is_an_icon(server: Server) -> None:
+    status, headers, body = server.get("/favicon.ico")
+    assert status == 200 and headers["Content-Type"].startswith("image/")
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/favicon.ico"' in server.get("/")[2].decode()
+
+
+def test_answer_page_speaks_plain_english(server: Server) -> None:
+    page = server.get("/ask?q=" + q("Does running after leg day kill my gains?"))[2].decode()
+    public = page.split('<details class="how">', 1)[0]  # the researcher's part may name terms
+    for term in ("EffectClaim", "FactClaim", "->", "→", "goal: ", "impairs:", "characters "):
+        assert term not in public, term
+    assert '<h3 class="side-label' in public  # citations under their side's plain label
+    numbers = [int(n) for n in re.findall(r'class="citation" id="cite-(\d+)"', public)]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))

@@ -28,7 +28,29 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   document.body.classList.add("has-yasgui");
+  nameWidgets(holder);
+  new MutationObserver(function () {
+    nameWidgets(holder);
+  }).observe(holder, { childList: true, subtree: true });
 });
+
+// YASGUI renders some fields without a name a screen reader can say; name them as they appear.
+var WIDGET_NAMES = [
+  [".CodeMirror textarea", "SPARQL query"],
+  ["input.autocomplete", "SPARQL endpoint"],
+  ["select.tableSizer", "Rows per page"],
+  ["table.dataTable th.dt-orderable-none", "Row number"],
+];
+
+function nameWidgets(holder) {
+  WIDGET_NAMES.forEach(function (pair) {
+    holder.querySelectorAll(pair[0]).forEach(function (field) {
+      if (!field.getAttribute("aria-label")) {
+        field.setAttribute("aria-label", pair[1]);
+      }
+    });
+  });
+}
 
 // The endpoint answers an error as {"ok": false, "error": "...", "status": 400}: show the message.
 function renderEndpointError(error) {
