@@ -57,3 +57,16 @@ def unmet(it: Interpretation, expect: dict[str, Any]) -> list[str]:
 def test_phrasing_is_read_as_meant(engine: Engine, item: dict[str, Any]) -> None:
     wrong = unmet(engine.interpret(item["q"]), item["expect"])
     assert not wrong, f"{item['q']!r}: " + "; ".join(wrong)
+
+
+def test_a_question_not_in_english_is_told_only_english_is_understood(engine: Engine) -> None:
+    answer = engine.ask("¿Es malo correr después del día de piernas?").to_json()
+    assert answer["status"] == "no_answer" and not answer["citations"]
+    assert answer["summary"] == "Only English questions are understood."
+    assert answer["interpretation"]["language"] == "es"
+
+
+def test_a_chat_spelling_is_read_as_the_word_it_stands_for(engine: Engine) -> None:
+    typed = engine.interpret("shud i wait b4 i go for a run after squats")
+    spelt = engine.interpret("should i wait before i go for a run after squats")
+    assert typed.key() == spelt.key()
