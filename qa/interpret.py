@@ -11,6 +11,7 @@ what the corpus covers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.matcher.levenshtein import levenshtein
 from spacy.tokens import Doc, Token
@@ -41,7 +42,7 @@ TOPICAL_KINDS = ("activity", "goal", "caveat", "source", "authority")
 # Intents a question can have about the corpus as a whole, with no concept named.
 CORPUS_INTENTS = frozenset({"evidence", "disagreement", "alternatives", "benefits", "drawbacks"})
 MAX_QUESTION_CHARS = 500
-TYPO_SHORT = 5  # an unknown word this short is a typo one edit from a known word; longer, two
+TYPO_LONG = 9  # an unknown word this long may be a typo two slips from a known word; shorter, one
 REVERSED = {"improves": "impairs", "impairs": "improves"}
 
 
@@ -155,10 +156,35 @@ def _thing(token: Token, known: frozenset[str]) -> bool:
 
 
 def _typo(word: str, known: frozenset[str]) -> bool:
-    limit = 1 if len(word) <= TYPO_SHORT else 2
+    """One slip from a known word with the same first letter: a letter wrong, missing, extra, or two
+    swapped ("recovry", "joggin", "shuold"); two slips in a long word."""
+    limit = 1 if len(word) < TYPO_LONG else 2
     return any(
-        abs(len(w) - len(word)) <= limit and levenshtein(word, w, limit) <= limit for w in known
+        abs(len(w) - len(word)) <= limit
+        and (levenshtein(word, w, limit) <= limit or _swapped(word, w))
+        for w in _by_initial(known).get(word[:1], ())
     )
+
+
+@lru_cache(maxsize=4)
+def _by_initial(known: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for w in known:
+        found.setdefault(w[:1], []).append(w)
+    return {initial: tuple(words) for initial, words in found.items()}
+
+
+@lru_cache(maxsize=4)
+def _known(corpus_lemmas: frozenset[str]) -> frozenset[str]:
+    """The words a question may use without naming anything new: the corpus's and English's."""
+    return corpus_lemmas | common_words()
+
+
+def _swapped(word: str, other: str) -> bool:
+    if len(word) != len(other):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == other[diff[1]]
 
 
 def _uncovered(
@@ -205,7 +231,7 @@ def _off_corpus(
 ) -> tuple[list[str], list[str]]:
     """What the question asks for that no concept names and the corpus never mentions (a thing:
     "the best <shoes>"), and the names English does not know (a brand, a supplement)."""
-    known = corpus_lemmas | common_words()
+    known = _known(corpus_lemmas)
     generic = matcher.cues.generic
     asked = [
         t.lower_
@@ -226,7 +252,7 @@ def interpret(
     """Read a question; intent `out_of_scope` when the corpus does not cover what it asks about
     (or it is not in English)."""
     doc = matcher.doc(question[:MAX_QUESTION_CHARS])
-    known = corpus_lemmas | common_words()
+    known = _known(corpus_lemmas)
     language = language_of(doc.text, [t.lower_ for t in doc if t.is_alpha], known)
     if language != "en":
         return Interpretation(question=question, intent="out_of_scope", language=language)

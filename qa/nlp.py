@@ -71,6 +71,7 @@ def word_logprobs() -> dict[str, float]:
     return {word: float(logprob) for word, logprob in pairs}
 
 
+@lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     return frozenset(word_logprobs())
 

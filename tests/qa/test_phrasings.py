@@ -53,7 +53,18 @@ def unmet(it: Interpretation, expect: dict[str, Any]) -> list[str]:
     return wrong
 
 
-@pytest.mark.parametrize("item", _phrasings(), ids=lambda item: item["q"][:60])
+def _cases() -> list[Any]:
+    return [
+        pytest.param(
+            item,
+            id=item["q"][:60],
+            marks=[pytest.mark.xfail(reason=item["gap"], strict=True)] if "gap" in item else [],
+        )
+        for item in _phrasings()
+    ]
+
+
+@pytest.mark.parametrize("item", _cases())
 def test_phrasing_is_read_as_meant(engine: Engine, item: dict[str, Any]) -> None:
     wrong = unmet(engine.interpret(item["q"]), item["expect"])
     assert not wrong, f"{item['q']!r}: " + "; ".join(wrong)
