@@ -82,6 +82,7 @@ class KGQA(DefinedNamespace):
     hintLabel: URIRef
     inverseHintLabel: URIRef
     changeHintLabel: URIRef
+    conditionHintLabel: URIRef
 
 
 class OA(DefinedNamespace):

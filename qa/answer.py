@@ -110,6 +110,7 @@ class Answer:
                 "authorities": list(it.authorities),
                 "polarity": it.polarity,
                 "unknown_terms": list(it.unknown_terms),
+                "language": it.language,
             },
             "sparql": self.sparql,
             "method": self.method,

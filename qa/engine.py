@@ -215,10 +215,13 @@ class Engine:
 
     def _no_answer(self, it: Interpretation, sparql: str) -> Answer:
         unknown = f" (nothing on: {', '.join(it.unknown_terms[:5])})" if it.unknown_terms else ""
+        summary = f"The corpus has nothing on this{unknown}. {self.coverage}"
+        if it.language != "en":
+            summary = "Only English questions are understood."
         return Answer(
             interpretation=Interpretation(**{**it.__dict__, "intent": OUT_OF_SCOPE}),
             status="no_answer",
-            summary=f"The corpus has nothing on this{unknown}. {self.coverage}",
+            summary=summary,
             sparql=sparql,
             method="none",
             labels=self.labels,

@@ -3,7 +3,9 @@
 They are the question interpretation's own data, not vocabulary: "gains" suggests muscle mass,
 "treadmill" running, "should i" a recommendation. An inverse hint names the concept's opposite
 ("muscle loss", "soreness"), so the question is about the concept read the other way round; a
-change hint is a verb of more or less ("increase", "reduce") that such a reading reverses.
+change hint is a verb of more or less ("increase", "reduce") that such a reading reverses. A
+condition hint names a caveat ("DOMS": sore legs) only where the question states it as the
+reader's own state ("I have DOMS"); qa.interpret decides that from the sentence.
 """
 
 from __future__ import annotations
@@ -18,14 +20,20 @@ from kg.errors import CorpusError
 from kg.ontology import Ontology, parse_turtle
 from kg.vocab import KGQA
 
-HINT, INVERSE, CHANGE = "hint", "inverse", "change"
-SENSES = {HINT: KGQA.hintLabel, INVERSE: KGQA.inverseHintLabel, CHANGE: KGQA.changeHintLabel}
+HINT, INVERSE, CHANGE, CONDITION = "hint", "inverse", "change", "condition"
+SENSES = {
+    HINT: KGQA.hintLabel,
+    INVERSE: KGQA.inverseHintLabel,
+    CHANGE: KGQA.changeHintLabel,
+    CONDITION: KGQA.conditionHintLabel,
+}
 # The kinds of concept each sense may point to: only a goal is named by its opposite, only a
-# direction is a verb of more or less.
+# direction is a verb of more or less, only a caveat is a state the reader is in.
 KINDS = {
     HINT: frozenset({"activity", "goal", "caveat", "direction", "intent"}),
     INVERSE: frozenset({"goal"}),
     CHANGE: frozenset({"direction"}),
+    CONDITION: frozenset({"caveat"}),
 }
 
 

@@ -11,20 +11,24 @@ what the corpus covers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from spacy.tokens import Doc
+from spacy.matcher.levenshtein import levenshtein
+from spacy.tokens import Doc, Token
 
+from qa.cues import language_of, word_classes
+from qa.framing import SourceReading, focus, read_sources, stated_conditions
 from qa.hints import CHANGE, INVERSE
 from qa.intents import CORPUS_INTENTS, OUT_OF_SCOPE, PRIORITY
-from qa.nlp import ConceptMatcher, Mention, word_logprobs
+from qa.nlp import ConceptMatcher, Frame, Mention, common_words, word_logprobs
 
 # Grammar, not vocabulary: an activity right after one of these words is the question's context.
-CONTEXT_PREPOSITIONS = frozenset({"after", "post", "following", "before", "between"})
+CONTEXT_PREPOSITIONS = frozenset(
+    {"after", "post", "following", "before", "between", "on", "from", "since"}
+)
 TOPICAL_KINDS = ("activity", "goal", "caveat", "source", "authority")
 MAX_QUESTION_CHARS = 500
-# An unknown word this common ("bad", "rid", "bro") says nothing about the topic; a rarer one
-# ("creatine", "boiling") names a subject the corpus does not cover.
-TOPICAL_LOGPROB = -10.5
+TYPO_LONG = 9  # an unknown word this long may be a typo two slips from a known word; shorter, one
 REVERSED = {"improves": "impairs", "impairs": "improves"}
 
 
@@ -42,7 +46,8 @@ class Interpretation:
     authorities: tuple[str, ...] = ()
     polarity: str | None = None  # "improves" or "impairs" when the question asks about one
     terms: tuple[str, ...] = ()  # content lemmas, for lexical ranking
-    unknown_terms: tuple[str, ...] = ()  # topical words the corpus never uses
+    unknown_terms: tuple[str, ...] = ()  # what the question asks about that the corpus never uses
+    language: str = "en"  # or the code of the language the question is in ("und": unknown)
     mentions: tuple[Mention, ...] = field(default=(), compare=False)
 
     def key(self) -> tuple[object, ...]:
@@ -58,6 +63,7 @@ class Interpretation:
             self.polarity,
             self.terms,
             self.unknown_terms,
+            self.language,
         )
 
 
@@ -87,7 +93,12 @@ def _split_activities(doc: Doc, mentions: list[Mention]) -> tuple[list[str], lis
 
 
 def _intent(intents: set[str], interpretation_parts: dict[str, list[str]]) -> str:
-    for name in PRIORITY:  # when cues for several appear, the more specific wins
+    """The intent the cues signal; a question framed on a source asks what that source says (only
+    the source template keeps to it), unless it asks where the source contradicts itself. When
+    cues for several intents appear, the more specific wins (the order of qa.intents)."""
+    if interpretation_parts["source"] and "disagreement" not in intents:
+        return "source"
+    for name in PRIORITY:
         if name in intents:
             if name == "source" and not interpretation_parts["source"]:
                 continue
@@ -119,42 +130,139 @@ def _polarity(mentions: list[Mention]) -> str | None:
     return next((d for d in ("impairs", "improves") if d in directions), None)
 
 
+def _thing(token: Token, known: frozenset[str]) -> bool:
+    """Whether a word the corpus never uses names a thing (a product, a supplement, a plan): a
+    noun, or a name English does not know (not a typo of a word the corpus uses)."""
+    word, lemma = token.lower_, token.lemma_.lower()
+    classes = word_classes().get(word) or word_classes().get(lemma)
+    if classes:
+        return "noun" in classes
+    if word in word_logprobs():
+        return True  # an English word WordNet does not list ("app"): most are recent nouns
+    return not _typo(word, known)
+
+
+def _typo(word: str, known: frozenset[str]) -> bool:
+    """One slip from a known word with the same first letter: a letter wrong, missing, extra, or two
+    swapped ("recovry", "joggin", "shuold"); two slips in a long word."""
+    limit = 1 if len(word) < TYPO_LONG else 2
+    return any(
+        abs(len(w) - len(word)) <= limit
+        and (levenshtein(word, w, limit) <= limit or _swapped(word, w))
+        for w in _by_initial(known).get(word[:1], ())
+    )
+
+
+@lru_cache(maxsize=4)
+def _by_initial(known: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for w in known:
+        found.setdefault(w[:1], []).append(w)
+    return {initial: tuple(words) for initial, words in found.items()}
+
+
+@lru_cache(maxsize=4)
+def _known(corpus_lemmas: frozenset[str]) -> frozenset[str]:
+    """The words a question may use without naming anything new: the corpus's and English's."""
+    return corpus_lemmas | common_words()
+
+
+def _swapped(word: str, other: str) -> bool:
+    if len(word) != len(other):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == other[diff[1]]
+
+
+def _uncovered(
+    tokens: list[Token], covered: set[int], corpus_lemmas: frozenset[str], generic: frozenset[str]
+) -> list[Token]:
+    """Words of the question that are no concept's and that the corpus never uses."""
+    return [
+        t
+        for t in tokens
+        if t.is_alpha
+        and not t.is_stop
+        and len(t) > 1
+        and t.i not in covered
+        and t.lower_ not in corpus_lemmas
+        and t.lemma_.lower() not in corpus_lemmas
+        and t.lower_ not in generic
+        and t.lemma_.lower() not in generic
+    ]
+
+
+def _read(
+    doc: Doc, matcher: ConceptMatcher, known: frozenset[str]
+) -> tuple[list[Frame], list[Mention], SourceReading]:
+    """The frames and mentions of a question: conditions read as stated, sources as framed."""
+    frames = matcher.frames(doc)
+    candidates = stated_conditions(doc, matcher.candidates(doc), frames)
+    cited = read_sources(doc, candidates, frames, matcher.titles, known)
+    opening = [(s, e) for s, e in cited.frames]  # "according to <source>" asks for no evidence
+    kept = [
+        m
+        for m in candidates
+        if m.kind != "source"
+        and not (m.kind == "intent" and any(s <= m.start and m.end <= e for s, e in opening))
+    ]
+    return frames, matcher.resolve(kept + list(cited.mentions)), cited
+
+
+def _off_corpus(
+    doc: Doc,
+    frames: list[Frame],
+    covered: set[int],
+    corpus_lemmas: frozenset[str],
+    matcher: ConceptMatcher,
+) -> tuple[list[str], list[str]]:
+    """What the question asks for that no concept names and the corpus never mentions (a thing:
+    "the best <shoes>"), and the names English does not know (a brand, a supplement)."""
+    known = _known(corpus_lemmas)
+    generic = matcher.cues.generic
+    asked = [
+        t.lower_
+        for t in _uncovered(focus(doc, frames), covered, corpus_lemmas, generic)
+        if _thing(t, known)
+    ]
+    names = [
+        t.lower_
+        for t in _uncovered(list(doc), covered, corpus_lemmas, generic)
+        if t.lower_ not in known and not word_classes().get(t.lower_) and not _typo(t.lower_, known)
+    ]
+    return asked, names
+
+
 def interpret(
     question: str, matcher: ConceptMatcher, corpus_lemmas: frozenset[str]
 ) -> Interpretation:
-    """Read a question; intent `out_of_scope` when it names nothing the corpus covers."""
+    """Read a question; intent `out_of_scope` when the corpus does not cover what it asks about
+    (or it is not in English)."""
     doc = matcher.doc(question[:MAX_QUESTION_CHARS])
-    mentions = matcher.mentions(doc)
+    known = _known(corpus_lemmas)
+    language = language_of(doc.text, [t.lower_ for t in doc if t.is_alpha], known)
+    if language != "en":
+        return Interpretation(question=question, intent=OUT_OF_SCOPE, language=language)
+    frames, mentions, cited = _read(doc, matcher, known)
     parts: dict[str, list[str]] = {kind: [] for kind in (*TOPICAL_KINDS, "direction", "intent")}
     for m in mentions:
         parts.setdefault(m.kind, []).append(m.key)
     subject, context = _split_activities(doc, mentions)
-    covered = {i for m in mentions for i in range(m.start, m.end)}
-    content = [t for t in doc if t.is_alpha and not t.is_stop and len(t) > 1]
     context_tokens = {  # "after leg day" sets the scene; its words say nothing about the answer
         i
         for m in mentions
         if m.kind == "activity" and m.key in context
         for i in range(m.start, m.end)
     }
-    terms = _ordered([t.lemma_.lower() for t in content if t.i not in context_tokens])
-    unknown = _ordered(
-        [
-            t.lower_
-            for t in content
-            if t.i not in covered
-            and t.lemma_.lower() not in corpus_lemmas
-            and t.lower_ not in corpus_lemmas
-        ]
-    )
+    content = [t for t in doc if t.is_alpha and not t.is_stop and len(t) > 1]
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    asked, names = _off_corpus(doc, frames, covered, corpus_lemmas, matcher)
     intents = {_slug(k).removeprefix("intent-") for k in parts["intent"]}
-    topical = [m for m in mentions if m.kind in TOPICAL_KINDS]
-    strong = [m for m in topical if not (m.kind == "activity" and m.key in context)]
-    logprobs = word_logprobs()
-    foreign = [t for t in unknown if logprobs.get(t, -99.0) < TOPICAL_LOGPROB]
-    about_corpus = bool(intents & CORPUS_INTENTS) and not foreign
-    out_of_scope = (not strong and not about_corpus) or (
-        bool(foreign) and len(strong) <= len(foreign) and not parts["source"]
+    strong = [m for m in mentions if m.kind in TOPICAL_KINDS and m.key not in context]
+    out_of_scope = (
+        (not strong and not (intents & CORPUS_INTENTS and not names))
+        or bool(cited.unknown or asked)
+        or (bool(names) and len(strong) <= len(names) and not parts["source"])
     )
     return Interpretation(
         question=question,
@@ -166,7 +274,7 @@ def interpret(
         sources=_ordered(parts["source"]),
         authorities=_ordered(parts["authority"]),
         polarity=_polarity(mentions),
-        terms=terms,
-        unknown_terms=tuple(foreign),
+        terms=_ordered([t.lemma_.lower() for t in content if t.i not in context_tokens]),
+        unknown_terms=_ordered([*cited.unknown, *asked, *names]),
         mentions=tuple(mentions),
     )
