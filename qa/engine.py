@@ -179,7 +179,7 @@ class Engine:
         ranked: list[Candidate] = []
         used = LEXICAL.name
         for name in self._plan(it):
-            found = self.ranker.rank(it, intent(name).select(self.index, it))
+            found = self.ranker.rank(it, intent(name).claims(self.index, it))
             ranked = [c for c in found if c.score > 0] if name == LEXICAL.name else found
             if ranked:
                 used = name

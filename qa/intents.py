@@ -10,9 +10,13 @@ order of precedence when a question has cues for several: the more specific firs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qa import retrieve
-from qa.retrieve import Selector
+from qa.retrieve import ClaimIndex, Claims, Selector
+
+if TYPE_CHECKING:
+    from qa.interpret import Interpretation
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,12 @@ class Intent:
     on_topic: str | None = None  # answers instead when the question names a concept
     about_corpus: bool = False  # may be asked of the corpus as a whole, naming no concept
     prefers_disputed: bool = False  # claims on a side of a disagreement rank first
+
+    def claims(self, index: ClaimIndex, it: Interpretation) -> Claims:
+        """The claims its selector finds, from the sources the question names if it names any
+        (as its query: the template's body, kept to those sources)."""
+        found = self.select(index, it)
+        return index.of_sources(found, it.sources) if it.sources else found
 
 
 def _kinds(*names: str) -> frozenset[str]:

@@ -94,4 +94,6 @@ class QueryBuilder:
         body = "\n".join(
             line for line in body.splitlines() if not line.startswith("#") and line.strip()
         )
-        return sparql_prefixes() + template("_claims").replace("#BODY", body)
+        named = _values("source", set(it.sources)) if it.sources else ""
+        wrapper = template("_claims").replace("#NAMED_SOURCES", named)
+        return sparql_prefixes() + wrapper.replace("#BODY", body)

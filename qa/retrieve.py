@@ -59,6 +59,9 @@ class ClaimIndex:
     def _kind(self, name: str) -> Claims:
         return self._with("kind", (name,))
 
+    def of_sources(self, claims: Claims, sources: tuple[str, ...]) -> Claims:
+        return claims & self._with("source", sources)
+
     # the blocks of qa.query.QueryBuilder.blocks
     def activity(self, it: Interpretation) -> Claims | None:
         return self._concept("activity", it.activities)

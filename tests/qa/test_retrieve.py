@@ -55,7 +55,7 @@ def check(engine: Engine, count: int, seed: int) -> int:
     for it in interpretations(engine, count, seed):
         for template in templates():
             expected = sparql_claims(engine, it, template)
-            assert intent(template).select(engine.index, it) == expected, (template, it)
+            assert intent(template).claims(engine.index, it) == expected, (template, it)
             compared += bool(expected)
     return compared
 
