@@ -97,6 +97,7 @@ class Catalog:
             claim: Passage(f.slug, f.kind, f.quote, f.start, f.end)
             for claim, f in self.facets.items()
         }
+        self._rows = {found.iri: found for found in self.disagreement_list}
         self.disagreements: dict[str, list[DisagreementRow]] = defaultdict(list)
         for found in self.disagreement_list:
             for claim in found.claims:
@@ -110,6 +111,10 @@ class Catalog:
             for claim in found.claims
             if found.goal is not None or self.facets[claim].kind in VERDICT_KINDS
         )
+
+    def row(self, iri: str) -> DisagreementRow | None:
+        """The disagreement of that IRI."""
+        return self._rows.get(iri)
 
     def among(self, claims: set[str]) -> list[DisagreementRow]:
         """Disagreements with claims of the set on at least two of their sides."""

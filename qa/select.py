@@ -75,12 +75,10 @@ class CitationSelector:
             for c in ranked
             if c.claim in d.claims
         ]
+        each_side = self._every_side(disagreements, ranked, conditions)
+        paired += [c for c in each_side if c not in paired]
         if whether(it) and not listing:  # each source's own advice on doing it at all
-            advice: dict[str, Candidate] = {}
-            for c in ranked[:DISAGREEMENT_POOL]:
-                if c.kind == "Recommendation" and not c.caveats - conditions:
-                    advice.setdefault(c.slug, c)
-            paired += [c for c in advice.values() if c not in paired]
+            paired += [c for c in self._advice(ranked, conditions) if c not in paired]
         if listing and intent is not None:
             groups = self._options(intent, it, pool)
             chosen = _cover(pool, paired, lambda c: self._covers(intent, it, c))
@@ -97,6 +95,47 @@ class CitationSelector:
         ids = {c.claim for c in shown}
         kept = tuple(d for d in disagreements if set(d.claims) <= ids)
         return Selection(tuple(shown), tuple(sides), kept)
+
+    def _every_side(
+        self,
+        disagreements: tuple[Disagreement, ...],
+        ranked: list[Candidate],
+        conditions: frozenset[str],
+    ) -> list[Candidate]:
+        """The best candidate on each side of the disagreement across the sources: on whether to
+        do it at all, the advice before the effects that argue for it; a claim that holds under no
+        condition the question leaves unnamed before one that does."""
+        cross = next((d for d in disagreements if not d.within_source), None)
+        row = self.catalog.row(cross.id) if cross is not None else None
+        if row is None:
+            return []
+        top = ranked[:DISAGREEMENT_POOL]
+        found = []
+        for side in row.sides:
+            members = set(side.claims)
+            on_side = [c for c in top if c.claim in members]
+            on_side.sort(
+                key=lambda c: (
+                    row.goal is None and c.kind not in VERDICT_KINDS,
+                    bool(c.caveats - conditions),
+                )
+            )
+            found += on_side[:1]
+        return found
+
+    @staticmethod
+    def _advice(ranked: list[Candidate], conditions: frozenset[str]) -> list[Candidate]:
+        """Each source's most general advice among the best candidates: the fewest conditions the
+        question does not name, then the fewest goals (advice for its own sake before advice for
+        the sake of one goal), then rank."""
+        best: dict[str, tuple[tuple[int, int, int], Candidate]] = {}
+        for i, c in enumerate(ranked[:DISAGREEMENT_POOL]):
+            if c.kind != "Recommendation":
+                continue
+            key = (len(c.caveats - conditions), len(c.goals), i)
+            if c.slug not in best or key < best[c.slug][0]:
+                best[c.slug] = (key, c)
+        return [c for _, c in sorted(best.values(), key=lambda kv: kv[0][2])]
 
     def _pool(self, ranked: list[Candidate], listing: bool) -> list[Candidate]:
         """The candidates worth citing, best first, each saying something no better one says."""
