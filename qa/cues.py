@@ -10,6 +10,7 @@ nothing is downloaded.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import unicodedata
 from collections import Counter
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.lookups import load_lookups
@@ -102,12 +104,22 @@ def word_classes() -> dict[str, frozenset[str]]:
     return {word: frozenset(classes) for word, classes in found.items()}
 
 
+def _stop_words_of(code: str) -> frozenset[str]:
+    """spaCy's stop words of one language, loaded from their own module file: importing
+    `spacy.lang.<code>` would build that language's tokenizer rules (seconds, at first ask)."""
+    spec = importlib.util.find_spec("spacy.lang")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(next(iter(spec.submodule_search_locations))) / code / "stop_words.py"
+    loader = importlib.util.spec_from_file_location(f"_kgqa_stop_words_{code}", path)
+    assert loader is not None and loader.loader is not None
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> dict[str, frozenset[str]]:
-    return {
-        code: frozenset(importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
-        for code in OTHER_LANGUAGES
-    }
+    return {code: _stop_words_of(code) for code in OTHER_LANGUAGES}
 
 
 def _latin(text: str) -> bool:
