@@ -170,17 +170,17 @@ class Summariser:
         cross = next((d for d in sel.disagreements if not d.within_source), None)
         sentences = [self._bottom_line(stands, cross, sel.citations[0])]
         told = sentences[0]
-        leads = [s.lead for s in stands] or list(
-            {c.slug: c for c in reversed(sel.citations)}.values()
-        )[::-1]
-        for stand_or_lead in leads[:2]:
-            stand = next((s for s in stands if s.lead is stand_or_lead), None)
-            c = stand_or_lead
-            if not stands and c is sel.citations[0]:
-                continue  # the bottom line already says it
+        if stands:  # what each source says, in its lead claim's own paraphrase
+            said = [(s.lead, s.softening) for s in stands[:2]]
+        else:  # the bottom line gave the first citation; then the other source's first
+            firsts: dict[str, Candidate] = {}
+            for c in sel.citations:
+                firsts.setdefault(c.slug, c)
+            said = [(c, None) for c in list(firsts.values())[1:2]]
+        for c, softening in said:
             text = f"{c.short_title} says {c.summary.rstrip('.')}"
-            if stand and stand.softening:
-                text += f", though it also says {stand.softening.summary.rstrip('.')}"
+            if softening is not None:
+                text += f", though it also says {softening.summary.rstrip('.')}"
             sentences.append(_sentence(text))
             told += " " + sentences[-1]
         if cross is not None:
