@@ -102,15 +102,27 @@ class Catalog:
         for found in self.disagreement_list:
             for claim in found.claims:
                 self.disagreements[claim].append(found)
-        # On what the sources disagree: the claims of a disagreement across them, and of one on
-        # whether to do something at all, the advice itself (not every benefit and harm).
+        # On what the sources disagree: the claims of a disagreement across them (and, for a
+        # source, within it), and of one on whether to do something at all, the advice itself
+        # (not every benefit and harm).
         self.disputed = frozenset(
             claim
             for found in self.disagreement_list
             if not found.within_source
+            for claim in self._disputed(found)
+        )
+        within: dict[str, set[str]] = defaultdict(set)  # where a source differs from itself
+        for found in self.disagreement_list:
+            if found.within_source and found.source:
+                within[found.source].update(self._disputed(found))
+        self.disputed_within = {source: frozenset(c) for source, c in within.items()}
+
+    def _disputed(self, found: DisagreementRow) -> list[str]:
+        return [
+            claim
             for claim in found.claims
             if found.goal is not None or self.facets[claim].kind in VERDICT_KINDS
-        )
+        ]
 
     def row(self, iri: str) -> DisagreementRow | None:
         """The disagreement of that IRI."""

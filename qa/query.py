@@ -81,6 +81,12 @@ class QueryBuilder:
             "#BOTH_ACTIVITIES": both,
             "#AUTHORITY": _values("authority", set(it.authorities)) if it.authorities else "",
             "#SOURCE": _values("source", set(it.sources)) if it.sources else "",
+            "#WITHIN_NAMED_SOURCES": (
+                f"UNION {{ ?disagreement kgqa:withinSource true ; kgqa:source ?within . "
+                f"{_values('within', set(it.sources))} }}"
+                if it.sources
+                else ""
+            ),
             "#ANY_CONCEPT": self._union(activity, goal, caveat, context) or NOTHING,
         }
 

@@ -31,6 +31,7 @@ class ClaimIndex:
         self.builder = builder
         self.all: Claims = frozenset(catalog.facets)
         self.disputed = catalog.disputed
+        self.disputed_within = catalog.disputed_within
         by: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for claim, f in catalog.facets.items():
             for field, values in (
@@ -104,7 +105,8 @@ def directed(direction: str) -> Selector:
 
 
 def disagreement(ix: ClaimIndex, it: Interpretation) -> Claims:
-    return _all(ix.disputed, ix.activity(it), ix.goal(it))
+    disputed = ix.disputed.union(*(ix.disputed_within.get(s, frozenset()) for s in it.sources))
+    return _all(disputed, ix.activity(it), ix.goal(it))
 
 
 def recommendation(ix: ClaimIndex, it: Interpretation) -> Claims:

@@ -168,7 +168,11 @@ class Summariser:
         if not sel.citations:
             return []
         cross = next((d for d in sel.disagreements if not d.within_source), None)
-        sentences = [self._bottom_line(stands, cross, sel.citations[0])]
+        within = next((d for d in sel.disagreements if d.within_source), None)
+        if cross is None and within is not None and len(stands) <= 1:
+            sentences = [self._itself(within, sel.citations)]
+        else:
+            sentences = [self._bottom_line(it, stands, cross, sel.citations[0])]
         told = sentences[0]
         if stands:  # what each source says, in its lead claim's own paraphrase
             said = [(s.lead, s.softening) for s in stands[:2]]
@@ -195,14 +199,29 @@ class Summariser:
             sentences += self._figures(sel.citations, told)
         return sentences
 
+    def _itself(self, d: Disagreement, citations: tuple[Candidate, ...]) -> str:
+        by_iri = {c.claim: c for c in citations}
+        first, second = (by_iri[c] for c in d.claims[:2])
+        return _sentence(
+            self.words.itself.format(
+                source=first.short_title,
+                first=first.summary.rstrip("."),
+                second=second.summary.rstrip("."),
+            )
+        )
+
     def _bottom_line(
-        self, stands: list[_Stand], cross: Disagreement | None, first: Candidate
+        self,
+        it: Interpretation,
+        stands: list[_Stand],
+        cross: Disagreement | None,
+        first: Candidate,
     ) -> str:
         if not stands:
             return _sentence(f"{first.short_title} says {first.summary.rstrip('.')}")
         if len(stands) == 1:
             s = stands[0]
-            if self.sources > 1:
+            if self.sources > 1 and not it.sources:  # not asked of that source alone
                 head = self.words.only_one.format(source=s.verdict.short_title)
                 return _sentence(f"{head} it {s.clause}")
             return _sentence(f"{s.verdict.short_title} {s.clause}")

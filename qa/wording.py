@@ -30,6 +30,7 @@ class Wording:
     classes: dict[str, str]
     openings: dict[str, str]
     only_one: str
+    itself: str
     reasons: dict[str, str]  # why the sides of a disagreement differ, by its type
     hedges: dict[str, str]  # how firmly a passage says it, by hedge slug
     conditions: dict[str, str]
@@ -71,6 +72,7 @@ def wording() -> Wording:
         classes={str(k): str(v) for k, v in data["classes"].items()},
         openings={str(k): str(v) for k, v in data["openings"].items()},
         only_one=str(data["only_one"]),
+        itself=str(data["itself"]),
         reasons={str(k): str(v) for k, v in data["reasons"].items()},
         hedges={str(k): str(v) for k, v in data["hedges"].items()},
         conditions={str(k): str(v) for k, v in data["conditions"].items()},

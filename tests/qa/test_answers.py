@@ -289,3 +289,17 @@ def test_eval_rejects_a_malformed_file(built: Built, tmp_path: Any) -> None:
     result = run_kgqa("eval", str(path), data_dir=built.data_dir)
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"kgqa: error: {path}:2: not JSON")
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("does Debunking the Myth contradict itself?", "000"),
+        ("Is the Should I Run After Leg Day article inconsistent?", "001"),
+    ],
+)
+def test_a_source_that_differs_from_itself(engine: Engine, question: str, source: str) -> None:
+    answer = ask(engine, question)
+    assert answer["interpretation"]["intent"] == "disagreement"
+    assert {c["source"]["slug"] for c in answer["citations"]} == {source}
+    assert "differs from itself" in answer["bottom_line"]
