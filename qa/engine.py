@@ -27,9 +27,10 @@ from qa.summary import Summariser
 MAX_INPUT_CHARS = 2000
 CACHED_ANSWERS = 4096  # answers kept per engine, least recently asked dropped first
 SOURCES_QUERY = """
-SELECT ?source ?slug ?title ?short ?publisher ?alias WHERE {
+SELECT ?source ?slug ?title ?short ?publisher ?alias ?url WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
   OPTIONAL { ?source schema:headline ?short }
+  OPTIONAL { ?source schema:url ?url }
   OPTIONAL { ?source dcterms:publisher ?publisher }
   OPTIONAL { ?source schema:alternateName ?alias }
 } ORDER BY ?slug"""
@@ -48,6 +49,8 @@ class SourceInfo:
     slug: str
     title: str
     short_title: str
+    url: str | None = None  # where it was published
+    publisher: str | None = None
 
 
 def clean_question(question: str) -> str:
@@ -106,8 +109,11 @@ class Engine:
         for row in self.store.select(SOURCES_QUERY):
             iri, title = _value(row["source"]) or "", _value(row["title"]) or ""
             short = _value(row["short"]) or re.split(r"[:?]", title)[0].strip() or title
-            found[iri] = SourceInfo(iri, _value(row["slug"]) or "", title, short)
-            for name in (title, short, _value(row["publisher"]), _value(row["alias"])):
+            publisher = _value(row["publisher"])
+            found[iri] = SourceInfo(
+                iri, _value(row["slug"]) or "", title, short, _value(row["url"]), publisher
+            )
+            for name in (title, short, publisher, _value(row["alias"])):
                 if name:
                     self._source_names.append((iri, name))
         return found
@@ -178,8 +184,9 @@ class Engine:
             return self._no_answer(it, "")
         ranked: list[Candidate] = []
         used = LEXICAL.name
+        conditions = self.ranker.asked_conditions(it)
         for name in self._plan(it):
-            found = self.ranker.rank(it, intent(name).claims(self.index, it))
+            found = self.ranker.rank(it, intent(name).claims(self.index, it), conditions)
             ranked = [c for c in found if c.score > 0] if name == LEXICAL.name else found
             if ranked:
                 used = name
@@ -187,7 +194,7 @@ class Engine:
         sparql = self.builder.build(it, used)  # the query that selects these claims
         if not ranked:
             return self._no_answer(it, sparql)
-        selection = self.selector.select(it, ranked, self.ranker.asked_conditions(it))
+        selection = self.selector.select(it, ranked, conditions)
         lexical = used == LEXICAL.name
         summary = self.summariser.summarise(it, selection, lexical)
         return Answer(

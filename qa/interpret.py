@@ -93,8 +93,8 @@ def _split_activities(doc: Doc, mentions: list[Mention]) -> tuple[list[str], lis
 
 
 def _intent(intents: set[str], interpretation_parts: dict[str, list[str]]) -> str:
-    """The intent the cues signal; a question framed on a source asks what that source says (only
-    the source template keeps to it), unless it asks where the source contradicts itself. When
+    """The intent the cues signal; a question framed on a source asks what that source says,
+    unless it asks where the source contradicts itself. When
     cues for several intents appear, the more specific wins (the order of qa.intents)."""
     if interpretation_parts["source"] and "disagreement" not in intents:
         return "source"
@@ -199,12 +199,11 @@ def _read(
     frames = matcher.frames(doc)
     candidates = stated_conditions(doc, matcher.candidates(doc), frames)
     cited = read_sources(doc, candidates, frames, matcher.titles, known)
-    opening = [(s, e) for s, e in cited.frames]  # "according to <source>" asks for no evidence
-    kept = [
+    kept = [  # "according to <source>" asks for no evidence: its opener is no intent cue
         m
         for m in candidates
         if m.kind != "source"
-        and not (m.kind == "intent" and any(s <= m.start and m.end <= e for s, e in opening))
+        and not (m.kind == "intent" and any(s <= m.start and m.end <= e for s, e in cited.frames))
     ]
     return frames, matcher.resolve(kept + list(cited.mentions)), cited
 
@@ -214,11 +213,12 @@ def _off_corpus(
     frames: list[Frame],
     covered: set[int],
     corpus_lemmas: frozenset[str],
+    known: frozenset[str],
     matcher: ConceptMatcher,
 ) -> tuple[list[str], list[str]]:
     """What the question asks for that no concept names and the corpus never mentions (a thing:
-    "the best <shoes>"), and the names English does not know (a brand, a supplement)."""
-    known = _known(corpus_lemmas)
+    "the best <shoes>"), and the names English does not know (a brand, a supplement); `known`:
+    the words of the corpus and of English (`_known`)."""
     generic = matcher.cues.generic
     asked = [
         t.lower_
@@ -256,7 +256,7 @@ def interpret(
     }
     content = [t for t in doc if t.is_alpha and not t.is_stop and len(t) > 1]
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    asked, names = _off_corpus(doc, frames, covered, corpus_lemmas, matcher)
+    asked, names = _off_corpus(doc, frames, covered, corpus_lemmas, known, matcher)
     intents = {_slug(k).removeprefix("intent-") for k in parts["intent"]}
     strong = [m for m in mentions if m.kind in TOPICAL_KINDS and m.key not in context]
     out_of_scope = (

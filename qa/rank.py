@@ -178,12 +178,14 @@ class Ranker:
         }
         self.idf = inverse_document_frequency(list(self.claim_words.values()))
 
-    def rank(self, it: Interpretation, claims: Iterable[str]) -> list[Candidate]:
-        """The claims, scored and best first; of claims on one passage only the best-scored."""
+    def rank(
+        self, it: Interpretation, claims: Iterable[str], conditions: frozenset[str]
+    ) -> list[Candidate]:
+        """The claims, scored and best first; of claims on one passage only the best-scored.
+        `conditions`: those the question names or implies (`asked_conditions`)."""
         facets_of = self.catalog.facets
         intent = INTENTS.get(it.intent)
         bonus = DISPUTED_BONUS if intent is not None and intent.prefers_disputed else 0.0
-        conditions = self.asked_conditions(it)
         scored = []
         for claim in claims:
             facets = facets_of[claim]

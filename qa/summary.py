@@ -244,7 +244,7 @@ class Summariser:
             if c is None:
                 continue
             for caveat in sorted(set(d.reconciling_caveats) & c.caveats):
-                phrases.append(self.words.conditions.get(slug(caveat), self.label(caveat)))
+                phrases.append(self.words.condition(slug(caveat), self.label(caveat)))
         phrases = list(dict.fromkeys(phrases))
         if not phrases:
             return ""

@@ -48,6 +48,10 @@ class Wording:
         text = found.says.get(hedge) or found.says["possible"]
         return " ".join(text.format(goal=goal, subject=subject).split())
 
+    def condition(self, slug: str, label: str) -> str:
+        """A reconciling condition in plain words ("an easy run"), or its label."""
+        return self.conditions.get(slug, label)
+
     def side(self, slug: str, goal: str = "") -> str:
         return " ".join(self.positions[slug].side.format(goal=goal).split())
 

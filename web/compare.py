@@ -136,9 +136,7 @@ def plain_disagreement(
         position = slug(side.position)
         says = words.says(position, slug(side.hedge), goal) if words.position(position) else ""
         plain["says"] = says or plain["position"]
-    found["conditions"] = [
-        words.conditions.get(slug(c), labels.get(c, slug(c))) for c in row.caveats
-    ]
+    found["conditions"] = [words.condition(slug(c), labels.get(c, slug(c))) for c in row.caveats]
     return found
 
 

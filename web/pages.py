@@ -3,7 +3,6 @@ JavaScript."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import (
     Blueprint,
     Response,
@@ -15,7 +14,7 @@ from flask import (
 )
 
 from kg.positions import slug
-from kg.store import Store, term_text
+from kg.store import Store
 from qa.wording import wording
 from web.api import engine, question_arg
 from web.backend import backend
@@ -31,11 +30,6 @@ EXAMPLES = (
     "Do the sources disagree about recovery?",
     "Which claims are marked [source needed]?",
 )
-
-
-# Where a source was published: its IRI is bound by variable, never pasted in.
-SOURCE_ORIGIN = """SELECT ?iri ?url ?publisher WHERE {
-  ?iri schema:url ?url . OPTIONAL { ?iri dcterms:publisher ?publisher } }"""
 
 
 def store() -> Store:
@@ -68,26 +62,17 @@ def answer_page() -> str:
     answer = engine().ask(question_arg())
     number = {c.claim: i for i, c in enumerate(answer.citations, start=1)}
     by_claim = {c.claim: c for c in answer.citations}
-    grouped = [
-        (
-            side.label,
-            side.position,
-            [(number[i], by_claim[i]) for i in side.claims if i in by_claim],
-        )
+    groups = [  # every citation is on one side (qa.select), shown in the sides' order
+        (side.label, side.position, [(number[i], by_claim[i]) for i in side.claims])
         for side in answer.sides
     ]
-    on_a_side = {i for side in answer.sides for i in side.claims}
-    rest = [(number[c.claim], c) for c in answer.citations if c.claim not in on_a_side]
-    words = wording()
-    if rest:  # cited passages that take no side of their own
-        grouped.append((words.classes["none"], "none", rest))
     return render_template(
         "answer.html",
         answer=answer,
         number=number,
         by_claim=by_claim,
-        groups=[g for g in grouped if g[2]],
-        words=words,
+        groups=groups,
+        words=wording(),
         concept_slug=slug,
     )
 
@@ -114,7 +99,6 @@ def source_page(slug: str) -> str:
         for iri, f in found
     ]
     spans = [(iri.rsplit("/", 1)[1], f.start, f.end) for iri, f in found]
-    origin = store().select(SOURCE_ORIGIN, {"iri": ox.NamedNode(info.iri)})
     limit = int(current_app.config["MAX_QUESTION_CHARS"])
     return render_template(
         "source.html",
@@ -123,8 +107,8 @@ def source_page(slug: str) -> str:
         claims=claims,
         current=request.args.get("claim", ""),
         question=request.args.get("q", "").strip()[:limit],
-        url=_web_address(term_text(origin[0]["url"]) if origin else None),
-        publisher=term_text(origin[0]["publisher"]) if origin else None,
+        url=_web_address(info.url),
+        publisher=info.publisher,
     )
 
 
