@@ -76,6 +76,11 @@ def _ordered(keys: list[str]) -> tuple[str, ...]:
 
 
 def _split_activities(doc: Doc, mentions: list[Mention]) -> tuple[list[str], list[str]]:
+    """The activities asked about, and those that only set the scene ("after leg day").
+
+    With every activity in a scene, the first is the subject unless a goal is asked: "how long to
+    wait before running after leg day" asks about recovery between the two, not about running.
+    """
     subject: list[str] = []
     context: list[str] = []
     for m in mentions:
@@ -87,7 +92,8 @@ def _split_activities(doc: Doc, mentions: list[Mention]) -> tuple[list[str], lis
             before in {"a", "an", "the", "my", "your"} and before2 in CONTEXT_PREPOSITIONS
         )
         (context if is_context else subject).append(m.key)
-    if not subject and context and len(set(context)) > 1:
+    goal = any(m.kind == "goal" for m in mentions)
+    if not subject and not goal and len(set(context)) > 1:
         subject, context = context[:1], context[1:]
     return subject, [c for c in context if c not in subject]
 

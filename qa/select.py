@@ -114,12 +114,7 @@ class CitationSelector:
         for side in row.sides:
             members = set(side.claims)
             on_side = [c for c in top if c.claim in members]
-            on_side.sort(
-                key=lambda c: (
-                    row.goal is None and c.kind not in VERDICT_KINDS,
-                    bool(c.caveats - conditions),
-                )
-            )
+            on_side.sort(key=lambda c: (_verdict_order(row, c.kind), bool(c.caveats - conditions)))
             found += on_side[:1]
         return found
 
@@ -246,15 +241,15 @@ class CitationSelector:
         all, the advice itself before the effects that argue for it."""
         facets = self.catalog.facets
 
-        def order(claim: str) -> tuple[bool, int]:
-            return (row.goal is None and facets[claim].kind not in VERDICT_KINDS, rank[claim])
+        def order(claim: str) -> tuple[int, int]:
+            return (_verdict_order(row, facets[claim].kind), rank[claim])
 
         by_side: dict[int, list[str]] = {}
         for claim in rank:
             side = row.side_of.get(claim)
             if side is not None:
                 by_side.setdefault(side, []).append(claim)
-        best: tuple[tuple[bool, int], tuple[str, str]] | None = None
+        best: tuple[tuple[int, int], tuple[str, str]] | None = None
         for i, j in combinations(sorted(by_side), 2):
             a_pos, b_pos = slug(row.sides[i].position), slug(row.sides[j].position)
             if not (self.rules.opposed(a_pos, b_pos) or self.rules.stronger(a_pos, b_pos)):
@@ -264,10 +259,19 @@ class CitationSelector:
             for a, b in product(mine, theirs):
                 if not row.within_source and facets[a].slug == facets[b].slug:
                     continue
-                key = (order(a)[0] or order(b)[0], rank[a] + rank[b])
+                key = (max(order(a)[0], order(b)[0]), rank[a] + rank[b])
                 if best is None or key < best[0]:
                     best = (key, (a, b) if rank[a] <= rank[b] else (b, a))
         return best[1] if best else None
+
+
+def _verdict_order(row: DisagreementRow, kind: str) -> int:
+    """On whether to do it at all, a source's own advice first, then an alternative it offers
+    (which takes a side only by implication), then the effects that argue for either; on a goal,
+    all alike."""
+    if row.goal is not None:
+        return 0
+    return VERDICT_KINDS.index(kind) if kind in VERDICT_KINDS else len(VERDICT_KINDS)
 
 
 def _capital(text: str) -> str:

@@ -111,6 +111,22 @@ def test_quantity(engine: Engine) -> None:
     assert "48 to 72 hours" in quotes(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long should I wait before going for a run after squats?",
+        "how many hours should i wait after leg day before a jog",
+    ],
+)
+def test_a_wait_before_an_activity_asks_for_the_recovery_time_not_its_length(
+    engine: Engine, question: str
+) -> None:
+    answer = ask(engine, question)
+    assert answer["interpretation"]["intent"] == "quantity"
+    assert "48 to 72 hours" in answer["citations"][0]["quote"]
+    assert "20 to 30 minutes" not in quotes(answer)  # how long a run lasts is not asked
+
+
 def test_benefits_and_drawbacks_differ_in_direction(engine: Engine) -> None:
     benefits = ask(engine, "what are the pros of running after leg day")
     drawbacks = ask(engine, "what are the cons of running after leg day")
