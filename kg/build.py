@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.anchor import QuoteAmbiguous, QuoteNotFound, anchor_quote
 from kg.claims import SourceSpec, find_claims_files, read_claims_file
+from kg.config import library_dir
 from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError
 from kg.infer import Disagreement, closure_graph, disagreement_triples, find_disagreements
@@ -91,6 +92,8 @@ def anchor_claims(doc: Document) -> list[AnchoredClaim]:
     """Anchor every claim's quote; CorpusError naming claims file, line, claim id and the passage."""
     anchored = []
     for claim in doc.spec.claims:
+        if claim.status == "rejected":
+            continue
         where = f"{doc.spec.claims_path.name}:{claim.line}: claim `{claim.id}`"
         try:
             anchor = anchor_quote(doc.text, claim.quote, claim.occurrence)
@@ -119,8 +122,10 @@ def check_corpus(
     ontology: Ontology,
     validator: Validator | None,
     cache: ValidationCache | None = None,
+    added: tuple[Path, ...] = (),
 ) -> CheckedCorpus:
-    """Read, anchor, map and validate every source, then infer; raises on the first problem.
+    """Read, anchor, map and validate every source (the corpus's, then those of the `added`
+    folders), then infer over the reviewed claims; raises on the first problem.
 
     With a cache, a source whose inputs are unchanged since it last passed is not validated again.
     Without a validator nothing is validated (only `kgqa bench --no-shacl` asks for that).
@@ -129,7 +134,7 @@ def check_corpus(
     skipped = 0
     sources: list[SourceResult] = []
     slugs: dict[str, Path] = {}
-    for path in find_claims_files(corpus):
+    for path in find_claims_files(corpus, *added):
         with _timer(timings, "read_s"):
             spec = read_claims_file(path, ontology)
             if spec.slug in slugs:
@@ -151,7 +156,7 @@ def check_corpus(
                 if cache:
                     cache.mark(key)
         sources.append(SourceResult(document=doc, claims=claims, triples=triples))
-    all_claims = [c for s in sources for c in s.claims]
+    all_claims = [c for s in sources for c in s.claims if not c.spec.proposed]
     with _timer(timings, "infer_s"):
         disagreements = find_disagreements(ontology, all_claims)
     checked = CheckedCorpus(sources, disagreements, ontology, timings, validation_skipped=skipped)
@@ -227,7 +232,13 @@ def build(
     ontology = load_ontology()
     validator = Validator.from_files(ontology) if shacl else None
     with build_lock(data_dir):
-        checked = check_corpus(corpus, ontology, validator, ValidationCache.for_data_dir(data_dir))
+        checked = check_corpus(
+            corpus,
+            ontology,
+            validator,
+            ValidationCache.for_data_dir(data_dir),
+            added=(library_dir(data_dir),),
+        )
         with staged_build(data_dir) as partial:
             with _timer(checked.timings, "store_s"):
                 triples = _write_store(partial, checked, dumps)
@@ -282,7 +293,7 @@ def _manifest(
     }
 
 
-def validate(corpus: Path) -> CheckedCorpus:
+def validate(corpus: Path, added: tuple[Path, ...] = ()) -> CheckedCorpus:
     """Everything a build checks, without writing a store."""
     ontology = load_ontology()
-    return check_corpus(corpus, ontology, Validator.from_files(ontology))
+    return check_corpus(corpus, ontology, Validator.from_files(ontology), added=added)

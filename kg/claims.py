@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,18 @@ KINDS = ("effect", "recommendation", "alternative", "quantity", "fact")
 UNITS = ("hour", "minute", "calorie", "liter", "liter-per-day")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.+Z-]*)?\Z")
 _LINE = "__line__"
 
 CLAIM_FIELDS = {
     "id", "kind", "quote", "occurrence", "summary", "activities", "context", "goals", "direction",
     "stance", "instead_of", "hedge", "caveats", "quantity", "attribution", "source_needed",
+    "status", "confidence",
 }  # fmt: skip
+# a claim's review status: people's claims are accepted; `kgqa ingest` proposes, `kgqa review`
+# accepts or rejects. Proposed claims stay out of answers and inference unless asked for;
+# rejected ones stay in the file (undo, and so a re-proposal is not offered again) but not the graph.
+STATUSES = ("accepted", "proposed", "rejected")
 # a caveat's role in a claim: the YAML key and the ClaimSpec field it fills
 CAVEAT_ROLES = {
     "condition": "conditions",
@@ -30,7 +37,10 @@ CAVEAT_ROLES = {
     "audience": "audience",
     "purpose": "purposes",
 }
-SOURCE_FIELDS = {"slug", "file", "title", "short_title", "aliases", "url", "publisher", "language"}
+SOURCE_FIELDS = {
+    "slug", "file", "title", "short_title", "aliases", "url", "publisher", "language",
+    "published", "original", "original_sha256", "media_type",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,12 @@ class ClaimSpec:
     attribution: str | None = None
     source_needed: bool = False
     occurrence: int | None = None
+    status: str = "accepted"
+    confidence: float | None = None  # how sure the proposer was (0-1); None for people's claims
+
+    @property
+    def proposed(self) -> bool:
+        return self.status == "proposed"
 
     @property
     def caveats(self) -> tuple[str, ...]:
@@ -91,6 +107,10 @@ class SourceSpec:
     language: str = "en"
     short_title: str | None = None
     aliases: tuple[str, ...] = ()
+    published: str | None = None  # the date it was published (ISO 8601), when known
+    original: str | None = None  # the file as received (HTML, PDF, ...), beside the text
+    original_sha256: str | None = None
+    media_type: str | None = None  # of the original
 
     @property
     def document_path(self) -> Path:
@@ -244,6 +264,8 @@ class _ClaimReader:
             attribution=self.attribution(raw, claim_id),
             source_needed=self.flag(raw, "source_needed", claim_id),
             occurrence=self.occurrence(raw, claim_id),
+            status=self.status(raw, claim_id),
+            confidence=self.confidence(raw, claim_id),
         )
         self.check_kind(spec)
         return spec
@@ -275,6 +297,20 @@ class _ClaimReader:
         if not isinstance(value, bool):
             raise self.fail(raw[_LINE], claim_id, f"`{key}` must be true or false")
         return value
+
+    def status(self, raw: dict[str, Any], claim_id: str) -> str:
+        value = raw.get("status", "accepted")
+        if value not in STATUSES:
+            raise self.fail(raw[_LINE], claim_id, f"`status` must be one of {', '.join(STATUSES)}")
+        return str(value)
+
+    def confidence(self, raw: dict[str, Any], claim_id: str) -> float | None:
+        value = raw.get("confidence")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise self.fail(raw[_LINE], claim_id, "`confidence` must be a number from 0 to 1")
+        return float(value)
 
     def occurrence(self, raw: dict[str, Any], claim_id: str) -> int | None:
         value = raw.get("occurrence")
@@ -346,7 +382,28 @@ def read_claims_file(path: Path, ontology: Ontology) -> SourceSpec:
         language=reader.text(source, "language", None, required=False) or "en",
         short_title=reader.text(source, "short_title", None, required=False),
         aliases=_aliases(reader, source),
+        published=_published(reader, source),
+        original=_file_name(reader, source, "original"),
+        original_sha256=reader.text(source, "original_sha256", None, required=False),
+        media_type=reader.text(source, "media_type", None, required=False),
     )
+
+
+def _published(reader: _ClaimReader, source: dict[str, Any]) -> str | None:
+    value = source.get("published")
+    if isinstance(value, date):  # YAML reads an unquoted 2024-05-01 as a date
+        return value.isoformat()
+    text = reader.text(source, "published", None, required=False)
+    if text is not None and not DATE_PATTERN.match(text):
+        raise reader.fail(source[_LINE], None, "source `published` must be a date (YYYY-MM-DD)")
+    return text
+
+
+def _file_name(reader: _ClaimReader, source: dict[str, Any], key: str) -> str | None:
+    name = reader.text(source, key, None, required=False)
+    if name is not None and Path(name).name != name:
+        raise reader.fail(source[_LINE], None, f"source `{key}` must be a file name beside it")
+    return name
 
 
 def _aliases(reader: _ClaimReader, source: dict[str, Any]) -> tuple[str, ...]:
@@ -356,11 +413,15 @@ def _aliases(reader: _ClaimReader, source: dict[str, Any]) -> tuple[str, ...]:
     return tuple(value)
 
 
-def find_claims_files(corpus: Path) -> list[Path]:
-    """The claims files of a corpus folder, in name order."""
+def find_claims_files(corpus: Path, *added: Path) -> list[Path]:
+    """The claims files of a corpus folder, in name order, then those of the folders of added
+    sources (`kgqa ingest`'s library; may be missing or empty)."""
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: no such corpus folder")
     files = sorted(corpus.glob("*.claims.yaml"))
     if not files:
         raise CorpusError(f"{corpus}: no *.claims.yaml files")
+    for folder in added:
+        if folder.is_dir():
+            files += sorted(folder.glob("*.claims.yaml"))
     return files

@@ -64,8 +64,9 @@ def data_dir_default() -> Path:
 def validate_command(corpus: Path | None) -> None:
     """Check the corpus as a build would (YAML, concepts, quotes, SHACL) without writing a store."""
     from kg.build import validate
+    from kg.config import library_dir
 
-    checked = validate(corpus or corpus_dir())
+    checked = validate(corpus or corpus_dir(), added=(library_dir(data_dir()),))
     click.echo(
         f"valid: {len(checked.sources)} sources, {checked.claim_count} claims, "
         f"{len(checked.disagreements)} disagreements"

@@ -13,6 +13,12 @@ def data_dir() -> Path:
     return Path(os.environ.get("KGQA_DATA_DIR", "kgqa-data"))
 
 
+def library_dir(data: Path) -> Path:
+    """Where `kgqa ingest` keeps the sources it adds (text, original, claims file): built with
+    the corpus."""
+    return data / "library"
+
+
 def store_url() -> str | None:
     """KGQA_STORE: the URL of an external SPARQL 1.1 query + update endpoint to use instead of the
     embedded store (builds are pushed to it, questions and queries read from it); None if unset."""

@@ -152,6 +152,14 @@ def _add_source(out: Triples, doc: Document) -> None:
         out.add(subject, T.sdo_headline, text(spec.short_title))
     for alias in spec.aliases:
         out.add(subject, T.sdo_alternateName, text(alias))
+    if spec.published:
+        out.add(subject, T.dcterms_issued, text(spec.published))
+    if spec.original:
+        out.add(subject, T.kgqa_originalFile, text(spec.original))
+    if spec.original_sha256:
+        out.add(subject, T.kgqa_originalHash, text(spec.original_sha256))
+    if spec.media_type:
+        out.add(subject, T.dcterms_format, text(spec.media_type))
 
 
 def _decimal(number: float) -> ox.Literal:
@@ -241,6 +249,10 @@ def _add_claim(out: Triples, claim: AnchoredClaim, source: ox.NamedNode, labels:
     out.add(subject, LABEL, text(spec.summary))
     out.add(subject, T.kgqa_hedge, concept(spec.hedge))
     out.add(subject, T.kgqa_sourceNeeded, boolean(spec.source_needed))
+    if spec.proposed:
+        out.add(subject, T.kgqa_reviewStatus, T.kgqa_Proposed)
+    if spec.confidence is not None:
+        out.add(subject, T.kgqa_confidence, _decimal(spec.confidence))
     for predicate, slugs in (
         (T.kgqa_activity, spec.activities),
         (T.kgqa_context, spec.context),

@@ -54,6 +54,11 @@ class KGQA(DefinedNamespace):
     opposes: URIRef
     quantity: URIRef
     sourceNeeded: URIRef
+    reviewStatus: URIRef
+    Proposed: URIRef
+    confidence: URIRef
+    originalFile: URIRef
+    originalHash: URIRef
     claimId: URIRef
     citation: URIRef
     contentHash: URIRef
