@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from kg.errors import InputError
+from kg.matching import authority_labels, concept_labels
 from kg.ontology import Ontology, load_ontology
 from kg.positions import Rules
 from kg.store import Store
@@ -17,7 +18,7 @@ from qa.catalog import Catalog
 from qa.hints import Hint, load_hints
 from qa.intents import INTENTS, LEXICAL, OUT_OF_SCOPE, intent
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
-from qa.nlp import RARITY_COMPONENT, ConceptMatcher, Label, blank_english
+from qa.nlp import RARITY_COMPONENT, Label, QuestionMatcher, blank_english
 from qa.query import QueryBuilder
 from qa.rank import Candidate, Ranker
 from qa.retrieve import ClaimIndex
@@ -80,7 +81,7 @@ class Engine:
         self.builder = QueryBuilder(self.ontology)
         self.sources = self._sources()
         nlp = blank_english()
-        self.matcher = ConceptMatcher(nlp, self._labels())
+        self.matcher = QuestionMatcher(nlp, self._labels())
         self.texts = {
             _value(r["slug"]) or "": _value(r["text"]) or "" for r in self.store.select(TEXTS_QUERY)
         }
@@ -119,23 +120,13 @@ class Engine:
         return found
 
     def _labels(self) -> list[Label]:
-        labels = [
-            Label(str(c.iri), c.kind, text)
-            for c in self.ontology.concepts.values()
-            if c.kind in ("activity", "goal", "caveat", "direction", "intent")
-            for text in (c.pref_label, *c.alt_labels)
-        ]
+        labels = concept_labels(self.ontology)
         labels += [
             Label(str(h.concept), self.ontology.concepts[h.concept].kind, h.text, h.sense)
             for h in self.hints
         ]
         labels += [Label(iri, "source", name) for iri, name in self._source_names]
-        labels += [
-            Label(str(a.iri), "authority", text)
-            for a in self.ontology.authorities.values()
-            for text in (a.name, *a.alt_labels)
-        ]
-        return labels
+        return labels + authority_labels(self.ontology)
 
     def _coverage(self) -> str:
         goals = [

@@ -1,6 +1,6 @@
 """Question -> Interpretation: what is asked (intent) about which concepts, read with spaCy.
 
-The matchers come from the ontology's labels (qa.nlp); this module only decides what the mentions
+The matchers come from the ontology's labels (kg.matching, qa.nlp); this module only decides what the mentions
 mean together: which activity is the subject and which is context ("after leg day"), which
 intent wins when several cues appear, whether the question asks about an improvement or an
 impairment (a goal named by its opposite, "muscle loss", reverses a verb of more or less:
@@ -20,7 +20,7 @@ from qa.cues import language_of, word_classes
 from qa.framing import SourceReading, focus, read_sources, stated_conditions
 from qa.hints import CHANGE, INVERSE
 from qa.intents import CORPUS_INTENTS, OUT_OF_SCOPE, PRIORITY
-from qa.nlp import ConceptMatcher, Frame, Mention, common_words, word_logprobs
+from qa.nlp import Frame, Mention, QuestionMatcher, common_words, word_logprobs
 
 # Grammar, not vocabulary: an activity right after one of these words is the question's context.
 CONTEXT_PREPOSITIONS = frozenset(
@@ -199,7 +199,7 @@ def _uncovered(
 
 
 def _read(
-    doc: Doc, matcher: ConceptMatcher, known: frozenset[str]
+    doc: Doc, matcher: QuestionMatcher, known: frozenset[str]
 ) -> tuple[list[Frame], list[Mention], SourceReading]:
     """The frames and mentions of a question: conditions read as stated, sources as framed."""
     frames = matcher.frames(doc)
@@ -220,7 +220,7 @@ def _off_corpus(
     covered: set[int],
     corpus_lemmas: frozenset[str],
     known: frozenset[str],
-    matcher: ConceptMatcher,
+    matcher: QuestionMatcher,
 ) -> tuple[list[str], list[str]]:
     """What the question asks for that no concept names and the corpus never mentions (a thing:
     "the best <shoes>"), and the names English does not know (a brand, a supplement); `known`:
@@ -240,7 +240,7 @@ def _off_corpus(
 
 
 def interpret(
-    question: str, matcher: ConceptMatcher, corpus_lemmas: frozenset[str]
+    question: str, matcher: QuestionMatcher, corpus_lemmas: frozenset[str]
 ) -> Interpretation:
     """Read a question; intent `out_of_scope` when the corpus does not cover what it asks about
     (or it is not in English)."""

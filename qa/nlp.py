@@ -1,13 +1,11 @@
-"""The question pipeline: spaCy (blank English, lookup lemmas) with matchers built from the ontology.
+"""The question pipeline: the shared ontology matcher (kg.matching) with what questions add.
 
-Every label a concept has (skos:prefLabel, skos:altLabel), and every question cue of qa/data/hints.ttl,
-becomes three kinds of pattern: its lower
-case, its lemmas (so "legs", "jogs" and "ran" match), and, for words of four letters or more, a
-fuzzy pattern that tolerates one or two typing errors but only on words that are rare in English
-(so "runing" and "kil" match, "will" and "gun" do not). A label that ends in punctuation (a title
-ending "?") also matches without it. The frames of qa/data/frames.tsv (the grammar around a
-mention) are matched on each token's norm. Chat spellings (qa/data/spellings.tsv) are written out
-before a question is read. Built once, then reused for every question.
+Questions add three things to the label matchers of kg.matching: the cues of qa/data/hints.ttl
+(handed in as labels), a fuzzy pattern for words of four letters or more that tolerates one or
+two typing errors but only on words that are rare in English (so "runing" and "kil" match,
+"will" and "gun" do not), and the frames of qa/data/frames.tsv (the grammar around a mention),
+matched on each token's norm. Chat spellings (qa/data/spellings.tsv) are written out before a
+question is read. Built once, then reused for every question.
 """
 
 from __future__ import annotations
@@ -17,41 +15,18 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib.resources import files
 
-import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
+from kg.matching import ConceptMatcher, Label, Mention, english_pipeline
 from qa.cues import Cues, load_cues
+
+__all__ = ["RARITY_COMPONENT", "Frame", "Label", "Mention", "QuestionMatcher", "blank_english"]
 
 RARE_LOGPROB = -13.5  # words rarer than this in English (or unknown) may be typos: fuzzy-matched
 FUZZY_MIN_CHARS = 4
 RARITY_COMPONENT = "kgqa_rarity"
-TRAILING_PUNCTUATION = "?!.:;,"
-PRIORITY = {"exact": 0, "lemma": 1, "fuzzy": 2}
-
-
-@dataclass(frozen=True)
-class Label:
-    """One label of one concept (or source, or authority): what the matchers look for."""
-
-    key: str  # the concept's IRI, or another identifier the caller understands
-    kind: str  # activity, goal, caveat, direction, intent, source, authority ...
-    text: str
-    sense: str = "label"  # or a cue's sense (qa.hints): hint, inverse, change
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A stretch of the question that names a concept."""
-
-    key: str
-    kind: str
-    start: int  # token offsets
-    end: int
-    text: str
-    how: str  # exact, lemma or fuzzy
-    sense: str = "label"  # label, or the sense of the cue that matched (qa.hints)
 
 
 @dataclass(frozen=True)
@@ -86,38 +61,21 @@ def mark_rare(doc: Doc) -> Doc:
 
 
 def blank_english() -> Language:
-    """spacy.blank('en') with the lookup lemmatizer from spacy-lookups-data; no model download."""
+    """The shared English pipeline (kg.matching) with the rarity marks fuzzy matching needs."""
     if not Token.has_extension("kgqa_rare"):
         Token.set_extension("kgqa_rare", default=False)
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
+    nlp = english_pipeline()
     nlp.add_pipe(RARITY_COMPONENT, last=True)
     return nlp
 
 
-class ConceptMatcher:
-    """Finds the labelled things a question mentions."""
+class QuestionMatcher(ConceptMatcher):
+    """The ontology matcher with what questions add: typo tolerance, frames, chat spellings."""
 
     def __init__(self, nlp: Language, labels: Iterable[Label], cues: Cues | None = None) -> None:
-        self.nlp = nlp
+        super().__init__(nlp, labels)
         self.cues = cues or load_cues()
-        self.labels: dict[str, list[Label]] = {}
-        self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._fuzzy: Matcher | None = None
-        unique: dict[tuple[str, str], Label] = {}
-        for label in labels:
-            text = label.text.lower().strip()
-            for variant in {text, text.rstrip(TRAILING_PUNCTUATION).strip()} - {""}:
-                unique.setdefault((f"{label.kind}\t{label.key}\t{label.sense}", variant), label)
-        self._patterns: list[tuple[str, Doc]] = []
-        docs = nlp.pipe((text for _, text in unique), disable=[RARITY_COMPONENT])
-        for ((match_id, _), label), doc in zip(unique.items(), docs, strict=True):
-            self.labels.setdefault(match_id, []).append(label)
-            self.exact.add(match_id, [doc])
-            self.lemma.add(match_id, [doc])
-            self._patterns.append((match_id, doc))
         self.frame_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for role, phrases in self.cues.frames.items():
             self.frame_matcher.add(role, [nlp.make_doc(phrase) for phrase in phrases])
@@ -165,42 +123,6 @@ class ConceptMatcher:
             key=lambda f: (f.start, f.end, f.role),
         )
 
-    def mentions(self, doc: Doc) -> list[Mention]:
-        """Every mention: where spans overlap the longest wins, and on one span the most exact."""
-        return self.resolve(self.candidates(doc))
-
-    def candidates(self, doc: Doc) -> list[Mention]:
-        """Every match of every label, overlapping; on one span and label, the most exact."""
-        found: dict[tuple[int, int, str], str] = {}
-        matchers: list[tuple[str, PhraseMatcher | Matcher]] = [
-            ("exact", self.exact),
-            ("lemma", self.lemma),
-        ]
-        if any(token._.kgqa_rare for token in doc):  # only a rare word can be a typo
-            matchers.append(("fuzzy", self.fuzzy))
-        for how, matcher in matchers:
-            for match_id, start, end in matcher(doc):
-                span = (start, end, self.nlp.vocab.strings[match_id])
-                if span not in found or PRIORITY[how] < PRIORITY[found[span]]:
-                    found[span] = how
-        return [
-            Mention(key, kind, start, end, doc[start:end].text, how, sense)
-            for (start, end, name), how in found.items()
-            for kind, key, sense in [name.split("\t", 2)]
-        ]
-
-    @staticmethod
-    def resolve(candidates: Iterable[Mention]) -> list[Mention]:
-        """Where spans overlap the longest wins, and on one span the most exact (all its labels)."""
-        ranked = sorted(candidates, key=lambda m: (-(m.end - m.start), PRIORITY[m.how], m.start))
-        taken: dict[tuple[int, int], str] = {}  # span -> how it was matched
-        kept: list[Mention] = []
-        for m in ranked:
-            if taken.get((m.start, m.end), m.how) != m.how or any(
-                m.start < t_end and t_start < m.end and (t_start, t_end) != (m.start, m.end)
-                for t_start, t_end in taken
-            ):
-                continue
-            taken[(m.start, m.end)] = m.how
-            kept.append(m)
-        return sorted(kept, key=lambda m: (m.start, m.end, m.kind, m.key))
+    def extra_matchers(self, doc: Doc) -> list[tuple[str, PhraseMatcher | Matcher]]:
+        """The fuzzy matcher, when the question has a rare word (only a rare word can be a typo)."""
+        return [("fuzzy", self.fuzzy)] if any(token._.kgqa_rare for token in doc) else []

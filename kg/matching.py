@@ -1,0 +1,141 @@
+"""The ontology's labels as spaCy matchers: one piece of code for questions (qa) and proposals (ingest).
+
+spaCy's blank English pipeline with the lookup lemmatizer (spacy-lookups-data; no model download).
+Every label (skos:prefLabel, skos:altLabel, or any other text a caller hands in) becomes two
+patterns: its lower case and its lemmas, so "legs", "jogs" and "ran" match. A label that ends in
+punctuation (a title ending "?") also matches without it. Where matches overlap the longest wins.
+Callers add their own matchers (qa's typo-tolerant one) through `extra_matchers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.ontology import Ontology
+
+TRAILING_PUNCTUATION = "?!.:;,"
+PRIORITY = {"exact": 0, "lemma": 1, "fuzzy": 2}
+LABELLED_KINDS = ("activity", "goal", "caveat", "direction", "intent")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label of one concept (or source, or authority): what the matchers look for."""
+
+    key: str  # the concept's IRI, or another identifier the caller understands
+    kind: str  # activity, goal, caveat, direction, intent, source, authority ...
+    text: str
+    sense: str = "label"  # or a cue's sense (qa.hints): hint, inverse, change
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of a text that names a concept."""
+
+    key: str
+    kind: str
+    start: int  # token offsets
+    end: int
+    text: str
+    how: str  # exact, lemma or fuzzy
+    sense: str = "label"  # label, or the sense of the cue that matched (qa.hints)
+
+
+def english_pipeline() -> Language:
+    """spacy.blank('en') with the lookup lemmatizer from spacy-lookups-data; no model download."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def concept_labels(ontology: Ontology, kinds: Iterable[str] = LABELLED_KINDS) -> list[Label]:
+    """Every prefLabel and altLabel of the concepts of these kinds."""
+    wanted = frozenset(kinds)
+    return [
+        Label(str(c.iri), c.kind, text)
+        for c in ontology.concepts.values()
+        if c.kind in wanted
+        for text in (c.pref_label, *c.alt_labels)
+    ]
+
+
+def authority_labels(ontology: Ontology) -> list[Label]:
+    """Every authority's name and altLabels."""
+    return [
+        Label(str(a.iri), "authority", text)
+        for a in ontology.authorities.values()
+        for text in (a.name, *a.alt_labels)
+    ]
+
+
+class ConceptMatcher:
+    """Finds the labelled things a text mentions."""
+
+    def __init__(self, nlp: Language, labels: Iterable[Label]) -> None:
+        self.nlp = nlp
+        self.labels: dict[str, list[Label]] = {}
+        self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        unique: dict[tuple[str, str], Label] = {}
+        for label in labels:
+            text = label.text.lower().strip()
+            for variant in {text, text.rstrip(TRAILING_PUNCTUATION).strip()} - {""}:
+                unique.setdefault((f"{label.kind}\t{label.key}\t{label.sense}", variant), label)
+        self._patterns: list[tuple[str, Doc]] = []
+        only_lemmas = [name for name in nlp.pipe_names if name != "lemmatizer"]
+        docs = nlp.pipe((text for _, text in unique), disable=only_lemmas)
+        for ((match_id, _), label), doc in zip(unique.items(), docs, strict=True):
+            self.labels.setdefault(match_id, []).append(label)
+            self.exact.add(match_id, [doc])
+            self.lemma.add(match_id, [doc])
+            self._patterns.append((match_id, doc))
+
+    def extra_matchers(self, doc: Doc) -> list[tuple[str, PhraseMatcher | Matcher]]:
+        """Matchers beyond exact and lemma for this text (none here; qa adds a fuzzy one)."""
+        return []
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        """Every mention: where spans overlap the longest wins, and on one span the most exact."""
+        return self.resolve(self.candidates(doc))
+
+    def candidates(self, doc: Doc) -> list[Mention]:
+        """Every match of every label, overlapping; on one span and label, the most exact."""
+        found: dict[tuple[int, int, str], str] = {}
+        matchers: list[tuple[str, PhraseMatcher | Matcher]] = [
+            ("exact", self.exact),
+            ("lemma", self.lemma),
+            *self.extra_matchers(doc),
+        ]
+        for how, matcher in matchers:
+            for match_id, start, end in matcher(doc):
+                span = (start, end, self.nlp.vocab.strings[match_id])
+                if span not in found or PRIORITY[how] < PRIORITY[found[span]]:
+                    found[span] = how
+        return [
+            Mention(key, kind, start, end, doc[start:end].text, how, sense)
+            for (start, end, name), how in found.items()
+            for kind, key, sense in [name.split("\t", 2)]
+        ]
+
+    @staticmethod
+    def resolve(candidates: Iterable[Mention]) -> list[Mention]:
+        """Where spans overlap the longest wins, and on one span the most exact (all its labels)."""
+        ranked = sorted(candidates, key=lambda m: (-(m.end - m.start), PRIORITY[m.how], m.start))
+        taken: dict[tuple[int, int], str] = {}  # span -> how it was matched
+        kept: list[Mention] = []
+        for m in ranked:
+            if taken.get((m.start, m.end), m.how) != m.how or any(
+                m.start < t_end and t_start < m.end and (t_start, t_end) != (m.start, m.end)
+                for t_start, t_end in taken
+            ):
+                continue
+            taken[(m.start, m.end)] = m.how
+            kept.append(m)
+        return sorted(kept, key=lambda m: (m.start, m.end, m.kind, m.key))
