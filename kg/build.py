@@ -19,7 +19,7 @@ from kg.config import library_dir
 from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError
 from kg.infer import Disagreement, closure_graph, disagreement_triples, find_disagreements
-from kg.ontology import Ontology, load_ontology
+from kg.ontology import Ontology, concept_files, load_ontology
 from kg.rdf import AnchoredClaim, Document, source_graph
 from kg.resources import ontology_path, shapes_path
 from kg.shacl import ValidationCache, Validator
@@ -46,6 +46,7 @@ class CheckedCorpus:
     ontology: Ontology
     timings: dict[str, float] = field(default_factory=dict)
     validation_skipped: int = 0  # sources unchanged since they last passed validation
+    concept_files: tuple[Path, ...] = ()  # added sources' proposed concepts, stored with the ontology
 
     @property
     def claim_count(self) -> int:
@@ -195,7 +196,7 @@ def _write_store(build_dir: Path, checked: CheckedCorpus, dumps: bool) -> int:
     snapshot = snapshot_path(build_dir)
     snapshot.parent.mkdir()
     with snapshot.open("wb") as out:
-        for path in (ontology_path(), shapes_path()):
+        for path in (ontology_path(), shapes_path(), *checked.concept_files):
             ontology = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
             graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
             ox.serialize(
@@ -229,7 +230,8 @@ def build(
     SPARQL endpoint), the build's graphs replace the previous build's there too, before the local
     build is made current: a push that fails leaves the local store as it was."""
     began = time.perf_counter()
-    ontology = load_ontology()
+    proposed_concepts = tuple(concept_files(library_dir(data_dir)))
+    ontology = load_ontology(extra=proposed_concepts)
     validator = Validator.from_files(ontology) if shacl else None
     with build_lock(data_dir):
         checked = check_corpus(
@@ -239,6 +241,7 @@ def build(
             ValidationCache.for_data_dir(data_dir),
             added=(library_dir(data_dir),),
         )
+        checked.concept_files = proposed_concepts
         with staged_build(data_dir) as partial:
             with _timer(checked.timings, "store_s"):
                 triples = _write_store(partial, checked, dumps)
@@ -295,5 +298,5 @@ def _manifest(
 
 def validate(corpus: Path, added: tuple[Path, ...] = ()) -> CheckedCorpus:
     """Everything a build checks, without writing a store."""
-    ontology = load_ontology()
+    ontology = load_ontology(extra=[f for folder in added for f in concept_files(folder)])
     return check_corpus(corpus, ontology, Validator.from_files(ontology), added=added)

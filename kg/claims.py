@@ -321,6 +321,21 @@ class _ClaimReader:
         return value
 
 
+def _with_lines(value: Any, line: int) -> Any:
+    """A mapping (and the mappings in it) marked with a line, as the YAML loader marks them."""
+    if isinstance(value, dict):
+        return {**{k: _with_lines(v, line) for k, v in value.items()}, _LINE: line}
+    return value
+
+
+def read_claim(
+    raw: dict[str, Any], ontology: Ontology, where: str = "proposal", line: int = 0
+) -> ClaimSpec:
+    """Check one claim mapping exactly as a claims file's claim is checked (a CorpusError names
+    `where`, the line and the claim); for claims made by a program rather than read from a file."""
+    return _ClaimReader(Path(where), ontology).read(_with_lines(raw, line))
+
+
 def _load_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")

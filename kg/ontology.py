@@ -257,10 +257,20 @@ def parse_turtle(path: Path, what: str) -> Graph:
     return graph
 
 
-def load_ontology(path: Path | None = None) -> Ontology:
-    """Parse ontology.ttl into an Ontology; a parse error is a CorpusError naming the file."""
+def concept_files(folder: Path) -> list[Path]:
+    """The proposed concepts of added sources (`NNN_<hash>.concepts.ttl`, written by `kgqa ingest`
+    beside their claims, marked kgqa:reviewStatus kgqa:Proposed), in name order; none when the
+    folder is missing."""
+    return sorted(folder.glob("*.concepts.ttl")) if folder.is_dir() else []
+
+
+def load_ontology(path: Path | None = None, extra: Iterable[Path] = ()) -> Ontology:
+    """Parse ontology.ttl, and any extra concept files (`concept_files`), into one Ontology; a
+    parse error is a CorpusError naming the file."""
     path = path or ontology_path()
     graph = parse_turtle(path, "the ontology")
+    for more in extra:
+        graph += parse_turtle(more, "proposed concepts")
     concepts: dict[URIRef, Concept] = {}
     for kind, cls in CONCEPT_CLASSES.items():
         for iri in graph.subjects(RDF.type, cls):
