@@ -271,6 +271,11 @@ def load_ontology(path: Path | None = None, extra: Iterable[Path] = ()) -> Ontol
     graph = parse_turtle(path, "the ontology")
     for more in extra:
         graph += parse_turtle(more, "proposed concepts")
+    return ontology_from_graph(graph)
+
+
+def ontology_from_graph(graph: Graph) -> Ontology:
+    """The Ontology of a graph that holds ontology.ttl (and perhaps proposed concepts)."""
     concepts: dict[URIRef, Concept] = {}
     for kind, cls in CONCEPT_CLASSES.items():
         for iri in graph.subjects(RDF.type, cls):
