@@ -25,7 +25,7 @@ CUE_ROLES = frozenset(
 )  # fmt: skip
 # roles a text names directly (the rest are read from the tokens around a mention)
 MATCHED_ROLES = CUE_ROLES - {"flip", "concept", "inverse"}
-CUE_KIND = "cue"  # the Label kind of a cue; its key is "<role>\t<value>"
+CUE_KIND = "cue"  # the Label kind of a cue; its key is "<role>:<value>"
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Cues:
                 sense = "label" if cue.role == "concept" else "inverse"
                 yield Label(str(concept.iri), concept.kind, cue.phrase, sense)
             elif cue.role in MATCHED_ROLES:
-                yield Label(f"{cue.role}\t{cue.value}", CUE_KIND, cue.phrase)
+                yield Label(f"{cue.role}:{cue.value}", CUE_KIND, cue.phrase)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-CLOSING = ".!?\"”’)"
+CLOSING = '.!?"”’)'
 LIST_MARKER = re.compile(r"\s*(?:[•*\-–]|\d+[.)])\s+")
 ITEM_LABEL_WORDS = 6  # "Maintain Adequate Protein Intake: ..." (a label of up to six words)
 
@@ -79,9 +79,7 @@ def clause_starts(sentence: Span, boundaries: frozenset[tuple[str, ...]]) -> lis
     return sorted(set(starts))
 
 
-def passages(
-    text: str, nlp: Language, boundaries: frozenset[tuple[str, ...]]
-) -> Iterator[Clause]:
+def passages(text: str, nlp: Language, boundaries: frozenset[tuple[str, ...]]) -> Iterator[Clause]:
     """Every clause of every stated sentence of the text, in order."""
     number = 0
     for offset, body in lines(text):
@@ -89,7 +87,7 @@ def passages(
             continue  # a heading, a caption, a question
         doc = nlp(body)
         for sentence in doc.sents:
-            if sentence.text.rstrip("\"”’) ").endswith("?") or len(sentence) < 3:
+            if sentence.text.rstrip('"”’) ').endswith("?") or len(sentence) < 3:
                 continue
             begin = _item_label_end(sentence)
             cuts = [begin, *(i for i in clause_starts(sentence, boundaries) if i > begin)]

@@ -46,7 +46,9 @@ class CheckedCorpus:
     ontology: Ontology
     timings: dict[str, float] = field(default_factory=dict)
     validation_skipped: int = 0  # sources unchanged since they last passed validation
-    concept_files: tuple[Path, ...] = ()  # added sources' proposed concepts, stored with the ontology
+    concept_files: tuple[
+        Path, ...
+    ] = ()  # added sources' proposed concepts, stored with the ontology
 
     @property
     def claim_count(self) -> int:
