@@ -17,7 +17,7 @@ from typing import Any
 from ingest.propose import Proposer
 from kg.anchor import anchor_quote
 from kg.claims import ClaimSpec, read_claims_file
-from kg.ontology import load_ontology, ontology_from_graph
+from kg.ontology import load_ontology
 
 # an effect's direction and a recommendation's stance on one scale
 POSITION = {
@@ -110,11 +110,7 @@ def evaluate_files(pairs: list[tuple[Path, Path]], proposer: Proposer) -> list[S
     for document, claims_file in pairs:
         beside = claims_file.with_name(claims_file.name.replace(".claims.yaml", ".concepts.ttl"))
         extra = [beside] if beside.is_file() else []  # the gold's own new concepts
-        ontology = (
-            ontology_from_graph(proposer.ontology.graph + load_ontology(extra=extra).graph)
-            if extra
-            else proposer.ontology
-        )
+        ontology = load_ontology(extra=extra) if extra else proposer.ontology
         spec = read_claims_file(claims_file, ontology)
         text = document.read_text(encoding="utf-8")
         proposals = proposer.propose(text).claims

@@ -112,11 +112,18 @@ class Proposer:
         return Proposals(claims, concepts)
 
     def _topic(self, text: str) -> Topic:
-        """The title's (the first line's) activities: what the document is about."""
+        """What the document is about: the activity its title (first line) frames with a context
+        ("running" in "... Running After Leg Day"), else the title's first activity."""
         first = next((line for line in text.splitlines() if line.strip()), "")
         doc = self.nlp(first)
         reading = read_clause(Clause(doc, 0, len(doc), 0, 0, True), self.matcher.mentions(doc))
-        return Topic([s for s, _ in reading.activities][:1], reading.context)
+        framed = (
+            [a for a in reading.activities if a[1] < reading.context_start]
+            if reading.context
+            else []
+        )
+        chosen = max(framed, key=lambda a: a[1]) if framed else next(iter(reading.activities), None)
+        return Topic([chosen[0]] if chosen else [], reading.context)
 
     def _subject(self, reading: Reading, previous: list[str], topic: Topic) -> list[str]:
         named = list(dict.fromkeys(s for s, _ in reading.activities))

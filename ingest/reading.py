@@ -33,6 +33,7 @@ class Reading:
     caveats: list[tuple[str, str]] = field(default_factory=list)  # (role, slug)
     cues: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # role->(value,s,e)
     authorities: list[str] = field(default_factory=list)
+    context_start: int = -1  # token of the first context activity
 
     def values(self, role: str) -> list[str]:
         return [value for value, _, _ in self.cues.get(role, [])]
@@ -59,6 +60,8 @@ def read_clause(clause: Clause, mentions: list[Mention]) -> Reading:
         if m.kind == "activity":
             if reading.before("context", m.start, 2) is not None:
                 reading.context.append(slug(m.key))
+                if reading.context_start < 0:
+                    reading.context_start = m.start
             else:
                 reading.activities.append((slug(m.key), m.start))
         elif m.kind == "goal":
