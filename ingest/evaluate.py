@@ -64,7 +64,7 @@ def _position(kind: str, direction: str | None, stance: str | None) -> str | Non
 
 
 def _share(gold: ClaimSpec, proposal: dict[str, Any]) -> int:
-    return (
+    return int(
         (gold.kind == proposal["kind"])
         + len(set(gold.activities) & set(proposal.get("activities", [])))
         + len(set(gold.goals) & set(proposal.get("goals", [])))

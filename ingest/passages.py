@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-CLOSING = '.!?"”’)'
-LIST_MARKER = re.compile(r"\s*(?:[•*\-–]|\d+[.)])\s+")
+CLOSING = '.!?"\u201d\u2019)'
+LIST_MARKER = re.compile("\\s*(?:[\u2022*\\-\u2013]|\\d+[.)])\\s+")
 ITEM_LABEL_WORDS = 6  # "Maintain Adequate Protein Intake: ..." (a label of up to six words)
 
 
@@ -87,7 +87,7 @@ def passages(text: str, nlp: Language, boundaries: frozenset[tuple[str, ...]]) -
             continue  # a heading, a caption, a question
         doc = nlp(body)
         for sentence in doc.sents:
-            if sentence.text.rstrip('"”’) ').endswith("?") or len(sentence) < 3:
+            if sentence.text.rstrip(CLOSING[3:] + " ").endswith("?") or len(sentence) < 3:
                 continue
             begin = _item_label_end(sentence)
             cuts = [begin, *(i for i in clause_starts(sentence, boundaries) if i > begin)]

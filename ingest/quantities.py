@@ -11,7 +11,7 @@ from typing import Any
 from ingest.cues import Cues
 
 NUMBER = r"\d+(?:[.,]\d+)?"
-RANGE_JOINERS = r"(?:\s*[-–]\s*|\s+to\s+|\s+and\s+)"
+RANGE_JOINERS = "(?:\\s*[-\u2013]\\s*|\\s+to\\s+|\\s+and\\s+)"
 
 
 @lru_cache(maxsize=4)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.matching import Mention
-from kg.vocab import CONCEPT
-
 from ingest.cues import CUE_KIND, Cues
 from ingest.passages import Clause
+from kg.matching import Mention
+from kg.vocab import CONCEPT
 
 CUE_WINDOW = 3  # a cue this many tokens before a mention applies to it (role, negation, context)
 FOLLOWING_PENALTY = 2  # a direction cue after a goal counts as this much further than one before
