@@ -1,0 +1,1 @@
+"""Bringing documents in: reading them, proposing claims, reviewing them, readers' flags."""
