@@ -191,9 +191,7 @@ def read_flags(data_dir: Path) -> list[Flag]:
                 )
             )
     flags.sort(key=lambda f: f.created)
-    return [
-        Flag(f.iri, f.claim, f.aspect, f.reason, f.created, replies.get(f.iri)) for f in flags
-    ]
+    return [Flag(f.iri, f.claim, f.aspect, f.reason, f.created, replies.get(f.iri)) for f in flags]
 
 
 def open_flags(data_dir: Path, claims: set[str] | None = None) -> list[Flag]:
