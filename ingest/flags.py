@@ -100,10 +100,7 @@ def _append(data_dir: Path, triples: list[ox.Triple]) -> None:
     """Add triples to the flags graph: the file rewritten whole under its lock, then renamed."""
     path = flags_path(data_dir)
     graph = _node(FLAGS_GRAPH)
-    added = ox.serialize(
-        [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples],
-        format=ox.RdfFormat.N_QUADS,
-    )
+    added = _nquads([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     with locked(path):
         old = path.read_bytes() if path.is_file() else b""
         if len(old) + len(added) > MAX_FLAGS_BYTES:
@@ -142,12 +139,16 @@ def reopen_flag(data_dir: Path, flag: str) -> None:
         quads = read_flag_quads(data_dir)
         target = _node(flag)
         replies = {
-            q.subject.value
+            _annotation_of(q.subject)
             for q in quads
             if q.predicate == _node(OA.hasTarget) and q.object == target
         }
         kept = [q for q in quads if _annotation_of(q.subject) not in replies]
-        write_atomically(path, ox.serialize(kept, format=ox.RdfFormat.N_QUADS))
+        write_atomically(path, _nquads(kept))
+
+
+def _nquads(quads: list[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def _annotation_of(subject: object) -> str:
@@ -157,7 +158,7 @@ def _annotation_of(subject: object) -> str:
 
 def read_flags(data_dir: Path) -> list[Flag]:
     """Every flag in the flags file, oldest first, with its resolution when it has one."""
-    about: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    about: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
     for q in read_flag_quads(data_dir):
         if isinstance(q.subject, ox.NamedNode):
             about[q.subject.value][q.predicate.value].append(q.object)

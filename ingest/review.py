@@ -100,6 +100,14 @@ class Review:
             self.path.name.removesuffix(".claims.yaml") + ".review.jsonl"
         )
 
+    def source_file(self) -> str:
+        """The name of the source's verbatim text, beside its claims file."""
+        source = _load(self.path).get("source")
+        name = source.get("file") if isinstance(source, dict) else None
+        if not isinstance(name, str) or Path(name).name != name:
+            raise InputError(f"{self.path.name}: the source names no text file")
+        return name
+
     def claims(self) -> list[Claim]:
         return [c for c in _load(self.path)["claims"] if isinstance(c, dict)]
 
@@ -160,7 +168,7 @@ class Review:
             )
             for flag in flags:  # the flags on it are answered by the decision
                 resolve_flag(self.data_dir, flag, RESOLUTION[action])
-        return after
+        return dict(after)
 
     def undo(self) -> dict[str, Any] | None:
         """Take back the latest decision still on record; the entry undone, or None if none is.
@@ -181,7 +189,7 @@ class Review:
             self._write_history(history[:-1])
             for flag in last.get("flags", []):
                 reopen_flag(self.data_dir, flag)
-        return last
+        return dict(last)
 
     def _index(self, data: dict[str, Any], claim_id: str) -> int:
         for index, claim in enumerate(data["claims"]):

@@ -190,9 +190,7 @@ def _quads(checked: CheckedCorpus) -> Iterator[ox.Quad]:
             yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
-def _write_store(
-    build_dir: Path, checked: CheckedCorpus, dumps: bool, flags: list[ox.Quad]
-) -> int:
+def _write_store(build_dir: Path, checked: CheckedCorpus, dumps: bool, flags: list[ox.Quad]) -> int:
     """The N-Quads snapshot (dumps/kgqa.nq: the dump, and what servers load into memory), then
     the on-disk store bulk-loaded from it. Readers' flags go into their own graph."""
     snapshot = snapshot_path(build_dir)

@@ -1,4 +1,4 @@
-"""Layers: kg -> qa -> web, with bench beside web, and the `kgqa` script (kgqa_cli) above all four.
+"""Layers: kg -> qa -> web, with ingest beside qa (above kg), bench beside web, and the `kgqa` script (kgqa_cli) above all four.
 
 Every .py file of the four packages is parsed, and every reference it makes to a package is checked
 against that flow: import statements (at the top or inside a function; relative ones resolved) and
@@ -20,8 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TOP = "kgqa_cli"
 FORBIDDEN = {
-    "kg": {"qa", "web", "bench", TOP},
-    "qa": {"web", "bench", TOP},
+    "kg": {"qa", "ingest", "web", "bench", TOP},
+    "qa": {"ingest", "web", "bench", TOP},
+    "ingest": {"qa", "web", "bench", TOP},
     "web": {"bench", TOP},
     "bench": {"web", TOP},
 }
