@@ -131,17 +131,30 @@ class Review:
         return self._change(claim_id, lambda before: before, "keep", flags)
 
     def edit(self, claim_id: str, text: str, flags: tuple[str, ...] = ()) -> Claim:
-        """Replace a claim by the mapping in text (YAML); an edited proposal counts as reviewed,
-        so its status becomes accepted unless the text says rejected."""
+        """Replace a claim by the mapping in text (YAML, as `kgqa review` opens it in an editor)."""
         try:
             edited = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise InputError(f"the edited claim is not valid YAML: {exc}") from exc
         if not isinstance(edited, dict):
             raise InputError("the edited claim must be a mapping of fields, as in the claims file")
+        return self.replace_claim(claim_id, edited, flags)
+
+    def update(self, claim_id: str, fields: dict[str, Any], flags: tuple[str, ...] = ()) -> Claim:
+        """Change some of a claim's fields (the review page's form); a None value removes one."""
+        merged = {**self.claim(claim_id), **fields}
+        return self.replace_claim(
+            claim_id, {k: v for k, v in merged.items() if v is not None}, flags
+        )
+
+    def replace_claim(
+        self, claim_id: str, edited: dict[str, Any], flags: tuple[str, ...] = ()
+    ) -> Claim:
+        """Put a new mapping in the claim's place. An edited proposal counts as reviewed, so its
+        status becomes accepted unless the mapping says rejected; the id cannot change."""
         if edited.get("id", claim_id) != claim_id:
             raise InputError(f"the claim's id cannot change (it stays {claim_id!r})")
-        edited["id"] = claim_id
+        edited = {**edited, "id": claim_id}
         if edited.get("status") in (None, "proposed"):
             edited["status"] = "accepted"
         return self._change(claim_id, lambda _: edited, "edit", flags)
