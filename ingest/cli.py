@@ -142,7 +142,17 @@ def run_review(review: Review, text: str, ontology: Ontology) -> Counter[str]:
     items = _items(review, open_flags(review.data_dir))
     done: Counter[str] = Counter()
     i = 0
-    while i < len(items):
+    while True:
+        if i >= len(items):  # the end of the list: the last decision can still be undone
+            if not review.history():
+                break
+            click.echo("\nend of the list: [u]ndo  [q]uit? ", nl=False)
+            key = read_key()
+            click.echo(key)
+            if key != "u":
+                break
+            i = _undo(review, items, i, done)
+            continue
         item = items[i]
         _show(review, item, text, ontology, i + 1, len(items))
         click.echo("  " + KEYS["claim" if item.proposed else "flag"] + "? ", nl=False)
@@ -154,13 +164,7 @@ def run_review(review: Review, text: str, ontology: Ontology) -> Counter[str]:
             done["skipped"] += 1
             i += 1
         elif key == "u":
-            undone = review.undo()
-            if undone is None:
-                click.echo("  nothing to undo")
-                continue
-            done["undone"] += 1
-            click.echo(f"  undone: {DONE[undone['action']]} {undone['claim']}")
-            i = next((n for n, it in enumerate(items) if it.claim_id == undone["claim"]), i)
+            i = _undo(review, items, i, done)
         elif key in ("a", "k", "r", "e"):
             try:
                 action = _decide(review, item, key)
@@ -173,6 +177,17 @@ def run_review(review: Review, text: str, ontology: Ontology) -> Counter[str]:
         else:
             click.echo("  press one of the keys shown")
     return done
+
+
+def _undo(review: Review, items: list[Item], i: int, done: Counter[str]) -> int:
+    """Undo the last decision; the position of its claim in the list (to decide again)."""
+    undone = review.undo()
+    if undone is None:
+        click.echo("  nothing to undo")
+        return i
+    done["undone"] += 1
+    click.echo(f"  undone: {DONE[undone['action']]} {undone['claim']}")
+    return next((n for n, it in enumerate(items) if it.claim_id == undone["claim"]), i)
 
 
 @click.command("review")
