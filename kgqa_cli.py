@@ -12,7 +12,7 @@ import sys
 import click
 
 from bench.cli import COMMANDS as BENCH_COMMANDS
-from ingest.cli import COMMANDS as INGEST_COMMANDS
+from ingest.review_cli import COMMANDS as REVIEW_COMMANDS
 from kg import __version__
 from kg.cli import COMMANDS as KG_COMMANDS
 from kg.errors import KgqaError
@@ -28,7 +28,7 @@ def cli() -> None:
     """kgqa: questions answered from what documents claim, every sentence cited."""
 
 
-for command in (*KG_COMMANDS, *QA_COMMANDS, *INGEST_COMMANDS, *WEB_COMMANDS, *BENCH_COMMANDS):
+for command in (*KG_COMMANDS, *QA_COMMANDS, *REVIEW_COMMANDS, *WEB_COMMANDS, *BENCH_COMMANDS):
     cli.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""The `ingest` subcommands: `kgqa review SOURCE`, one key per decision. Parsing and terminal
+"""`kgqa review SOURCE`: one key per decision. Parsing and terminal I/O only; the decisions
 I/O only; the decisions are ingest.review's."""
 
 from __future__ import annotations
