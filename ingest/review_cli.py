@@ -1,5 +1,5 @@
 """`kgqa review SOURCE`: one key per decision. Parsing and terminal I/O only; the decisions
-I/O only; the decisions are ingest.review's."""
+are ingest.review's."""
 
 from __future__ import annotations
 
