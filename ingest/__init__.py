@@ -1,1 +1,2 @@
-"""Bring your own documents: claim proposals from text (spaCy, rules kept as data), above kg."""
+"""Bringing documents in: reading them, proposing claims (spaCy, cues kept as data), reviewing
+them, readers' flags. Above kg only."""

@@ -18,6 +18,7 @@ from kg.claims import SourceSpec, find_claims_files, read_claims_file
 from kg.config import library_dir
 from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError
+from kg.flags import read_flag_quads
 from kg.infer import Disagreement, closure_graph, disagreement_triples, find_disagreements
 from kg.ontology import Ontology, concept_files, load_ontology
 from kg.rdf import AnchoredClaim, Document, source_graph
@@ -192,9 +193,9 @@ def _quads(checked: CheckedCorpus) -> Iterator[ox.Quad]:
             yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
-def _write_store(build_dir: Path, checked: CheckedCorpus, dumps: bool) -> int:
+def _write_store(build_dir: Path, checked: CheckedCorpus, dumps: bool, flags: list[ox.Quad]) -> int:
     """The N-Quads snapshot (dumps/kgqa.nq: the dump, and what servers load into memory), then
-    the on-disk store bulk-loaded from it."""
+    the on-disk store bulk-loaded from it. Readers' flags go into their own graph."""
     snapshot = snapshot_path(build_dir)
     snapshot.parent.mkdir()
     with snapshot.open("wb") as out:
@@ -207,6 +208,7 @@ def _write_store(build_dir: Path, checked: CheckedCorpus, dumps: bool) -> int:
                 format=ox.RdfFormat.N_QUADS,
             )
         ox.serialize(_quads(checked), out, format=ox.RdfFormat.N_QUADS)
+        ox.serialize(flags, out, format=ox.RdfFormat.N_QUADS)
     store = ox.Store(str(build_dir / "oxigraph"))
     store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
     store.optimize()  # compacted: aggregate queries run about 1.5x faster
@@ -246,7 +248,7 @@ def build(
         checked.concept_files = proposed_concepts
         with staged_build(data_dir) as partial:
             with _timer(checked.timings, "store_s"):
-                triples = _write_store(partial, checked, dumps)
+                triples = _write_store(partial, checked, dumps, read_flag_quads(data_dir))
             seconds = time.perf_counter() - began
             build_id = partial.name.removesuffix(".partial")
             if push_to is not None:

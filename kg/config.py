@@ -19,6 +19,12 @@ def library_dir(data: Path) -> Path:
     return data / "library"
 
 
+def flags_path(data: Path) -> Path:
+    """Readers' flags on claims, as N-Quads in the flags graph: appended by the web app, kept
+    across builds, loaded into each build's store."""
+    return data / "flags.nq"
+
+
 def store_url() -> str | None:
     """KGQA_STORE: the URL of an external SPARQL 1.1 query + update endpoint to use instead of the
     embedded store (builds are pushed to it, questions and queries read from it); None if unset."""

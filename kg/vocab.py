@@ -111,6 +111,11 @@ class OA(DefinedNamespace):
     end: URIRef
     motivatedBy: URIRef
     describing: URIRef
+    questioning: URIRef
+    replying: URIRef
+    tagging: URIRef
+    TextualBody: URIRef
+    hasPurpose: URIRef
 
 
 CONCEPT = Namespace(BASE + "concept/")
@@ -123,6 +128,10 @@ GRAPH = Namespace(BASE + "graph/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 INFERRED_GRAPH = GRAPH["inferred"]
+# Readers' flags on claims (W3C Web Annotations, oa:questioning) and their resolutions: kept in
+# the data folder across builds (kg.config.flags_path), loaded into this graph by each build.
+FLAGS_GRAPH = GRAPH["flags"]
+FLAG = Namespace(BASE + "flag/")
 # On a remote endpoint: the build id and the list of the build's graphs (kg.remote).
 META_GRAPH = GRAPH["meta"]
 

@@ -143,5 +143,6 @@ def _citation_json(c: Candidate, labels: dict[str, str]) -> dict[str, Any]:
         "caveats": sorted(filter(None, (_label(x, labels) for x in c.caveats))),
         "attributed_to": c.authority,
         "source_needed": c.source_needed,
+        "reviewed": c.reviewed,
         "score": c.score,
     }

@@ -15,7 +15,7 @@ from kg.store import term_text as _value
 
 FACETS_QUERY = """
 SELECT ?claim ?kind ?source ?slug ?title ?summary ?hedge ?direction ?stance ?insteadOf ?sourceNeeded
-       ?attributedTo ?authority ?quote ?start ?end
+       ?attributedTo ?authority ?quote ?start ?end ?status
 WHERE {
   ?claim a ?kindClass ; schema:appearance ?source ; schema:description ?summary ;
          kgqa:hedge ?hedge ; kgqa:sourceNeeded ?sourceNeeded ; kgqa:citation ?cit .
@@ -27,6 +27,7 @@ WHERE {
   OPTIONAL { ?claim kgqa:direction ?direction }
   OPTIONAL { ?claim kgqa:stance ?stance }
   OPTIONAL { ?claim kgqa:insteadOf ?insteadOf }
+  OPTIONAL { ?claim kgqa:reviewStatus ?status }
   OPTIONAL { ?claim prov:wasAttributedTo ?attributedTo
              OPTIONAL { ?attributedTo schema:name ?authority } }
 }"""
@@ -59,19 +60,28 @@ class Facets:
     end: int = 0
     source: str = ""
     attributed_to: str | None = None
+    reviewed: bool = True  # False for a claim proposed by `kgqa ingest` that no one reviewed
 
 
 class Catalog:
-    """Facets of every claim and every disagreement, by claim IRI."""
+    """Facets of every claim and every disagreement, by claim IRI.
 
-    def __init__(self, store: Store) -> None:
+    Claims proposed by `kgqa ingest` and not yet reviewed are left out (so out of every answer,
+    list and count) unless include_proposed; `proposed` names them either way."""
+
+    def __init__(self, store: Store, include_proposed: bool = False) -> None:
         concepts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in store.select(CONCEPTS_QUERY):
             name = (_value(row["p"]) or "").rsplit("#", 1)[-1]
             concepts[(_value(row["claim"]) or "", name)].add(_value(row["concept"]) or "")
         self.facets: dict[str, Facets] = {}
+        proposed: set[str] = set()
         for row in store.select(FACETS_QUERY):
             claim = _value(row["claim"]) or ""
+            if row["status"] is not None:
+                proposed.add(claim)
+                if not include_proposed:
+                    continue
             self.facets[claim] = Facets(
                 kind=_value(row["kind"]) or "",
                 slug=_value(row["slug"]) or "",
@@ -91,7 +101,9 @@ class Catalog:
                 end=int(_value(row["end"]) or 0),
                 source=_value(row["source"]) or "",
                 attributed_to=_value(row["attributedTo"]),
+                reviewed=row["status"] is None,
             )
+        self.proposed = frozenset(proposed)
         self.disagreement_list = load_disagreements(store)
         self.passages = {  # the passages of kg.disagreements, from the facets already read
             claim: Passage(f.slug, f.kind, f.quote, f.start, f.end)

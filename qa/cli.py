@@ -17,8 +17,16 @@ from qa.evaluate import read_questions, score_answers
 from qa.render import render_answer
 
 
-def _engine(data: Path | None) -> Engine:
-    return Engine(open_configured_store(data or data_dir()))
+def _engine(data: Path | None, include_proposed: bool = False) -> Engine:
+    return Engine(open_configured_store(data or data_dir()), include_proposed=include_proposed)
+
+
+include_proposed_option = click.option(
+    "--include-proposed",
+    is_flag=True,
+    help="Also answer from claims proposed by `kgqa ingest` that no one has reviewed yet "
+    "(marked as not yet reviewed).",
+)
 
 
 @click.command("ask")
@@ -26,14 +34,17 @@ def _engine(data: Path | None) -> Engine:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object per question (JSON Lines)."
 )
+@include_proposed_option
 @data_dir_option
-def ask_command(questions: tuple[str, ...], as_json: bool, data_dir: Path | None) -> None:
+def ask_command(
+    questions: tuple[str, ...], as_json: bool, include_proposed: bool, data_dir: Path | None
+) -> None:
     """Answer questions from the claim graph, every sentence backed by cited passages.
 
     With --json, a question that cannot be asked (empty, too long) gets an object with `error`
     and the others are still answered; exit status 2 if any failed.
     """
-    engine = _engine(data_dir)
+    engine = _engine(data_dir, include_proposed)
     failed = False
     for question in questions:
         try:

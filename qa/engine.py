@@ -72,13 +72,21 @@ class Engine:
     """Answers questions from one store; build once (spaCy pipeline, labels) and reuse."""
 
     def __init__(
-        self, store: Store, ontology: Ontology | None = None, hints: tuple[Hint, ...] | None = None
+        self,
+        store: Store,
+        ontology: Ontology | None = None,
+        hints: tuple[Hint, ...] | None = None,
+        *,
+        include_proposed: bool = False,
     ) -> None:
+        """With include_proposed, claims proposed by `kgqa ingest` and not yet reviewed are
+        answered from too (each citation says so); by default they are left out."""
         self.store = store
+        self.include_proposed = include_proposed
         self.ontology = ontology or load_ontology()
         self.rules = Rules(self.ontology)
         self.hints = load_hints(self.ontology) if hints is None else hints
-        self.builder = QueryBuilder(self.ontology)
+        self.builder = QueryBuilder(self.ontology, include_proposed)
         self.sources = self._sources()
         nlp = blank_english()
         self.matcher = QuestionMatcher(nlp, self._labels())
@@ -92,7 +100,7 @@ class Engine:
             if t.is_alpha
             for w in (t.lower_, t.lemma_.lower())
         )
-        self.catalog = Catalog(store)
+        self.catalog = Catalog(store, include_proposed)
         self.index = ClaimIndex(self.catalog, self.builder)
         self.labels = self.ontology.pref_labels
         short_titles = {iri: s.short_title for iri, s in self.sources.items()}

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from qa.interpret import Interpretation
 
 NOTHING = "FILTER (false)"
+# answers leave out claims proposed by `kgqa ingest` that no one reviewed, unless asked for them
+REVIEWED = "FILTER NOT EXISTS { ?claim kgqa:reviewStatus kgqa:Proposed }"
 
 
 @cache
@@ -38,8 +40,9 @@ def _values(var: str, values: frozenset[str] | set[str]) -> str:
 class QueryBuilder:
     """Builds the query for an interpretation."""
 
-    def __init__(self, ontology: Ontology) -> None:
+    def __init__(self, ontology: Ontology, include_proposed: bool = False) -> None:
         self.ontology = ontology
+        self.reviewed = "" if include_proposed else REVIEWED
 
     def expand(self, keys: tuple[str, ...]) -> set[str]:
         return {str(i) for k in keys for i in self.ontology.expand(URIRef(k))}
@@ -102,4 +105,5 @@ class QueryBuilder:
         )
         named = _values("source", set(it.sources)) if it.sources else ""
         wrapper = template("_claims").replace("#NAMED_SOURCES", named)
+        wrapper = wrapper.replace("#REVIEWED", self.reviewed)
         return sparql_prefixes() + wrapper.replace("#BODY", body)

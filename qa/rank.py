@@ -60,6 +60,7 @@ class Candidate:
     source_needed: bool
     source_iri: str = ""
     score: float = 0.0
+    reviewed: bool = True  # False for a proposed claim (answers include those only when asked)
 
 
 class Scorable(Protocol):
@@ -235,4 +236,5 @@ class Ranker:
             source_needed=f.source_needed,
             source_iri=f.source,
             score=points,
+            reviewed=f.reviewed,
         )

@@ -25,6 +25,8 @@ def render_answer(answer: Answer, colour: bool = False) -> str:
             flags.append("[source needed]")
         if c.authority:
             flags.append(f"attributed to {c.authority}")
+        if not c.reviewed:
+            flags.append("not yet reviewed")
         head = f"[{i}] {c.short_title} ({c.start}-{c.end}; {', '.join(f for f in flags if f)})"
         lines.append(_style(head, "36", colour))
         lines += textwrap.wrap(

@@ -125,3 +125,74 @@ def server(built: Built) -> Iterator[Server]:
     thread.start()
     yield Server(url=f"http://127.0.0.1:{port}")
     httpd.close()
+
+
+COACH_TEXT = (
+    "Coach Dana's notes on the day after squats.\n\n"
+    "Swimming after leg day improves recovery. An easy swim may also relieve soreness. "
+    "I would not run hard the next morning.\n"
+)
+COACH_CLAIMS = [
+    {
+        "id": "swim-recovery",
+        "kind": "effect",
+        "quote": "Swimming after leg day improves recovery.",
+        "summary": "swimming after leg day improves recovery",
+        "activities": ["swimming"],
+        "context": ["leg-day"],
+        "goals": ["recovery"],
+        "direction": "improves",
+        "hedge": "certain",
+        "status": "proposed",
+        "confidence": 0.8,
+    },
+    {
+        "id": "swim-soreness",
+        "kind": "effect",
+        "quote": "An easy swim may also relieve soreness.",
+        "summary": "an easy swim may relieve soreness",
+        "activities": ["swimming"],
+        "goals": ["soreness-relief"],
+        "direction": "improves",
+        "hedge": "possible",
+        "caveats": {"condition": ["low-intensity"]},
+        "status": "proposed",
+        "confidence": 0.6,
+    },
+    {
+        "id": "no-hard-run",
+        "kind": "recommendation",
+        "quote": "I would not run hard the next morning.",
+        "summary": "do not run hard the morning after leg day",
+        "activities": ["running"],
+        "stance": "discouraged",
+        "hedge": "likely",
+        "caveats": {"condition": ["high-intensity"]},
+        "status": "proposed",
+        "confidence": 0.5,
+    },
+]
+
+
+def add_coach_source(data_dir: Path) -> Path:
+    """A document of our own in the data folder's library, as `kgqa ingest` leaves it: every
+    claim proposed. Returns its claims file."""
+    import yaml
+
+    from kg.config import library_dir
+
+    library = library_dir(data_dir)
+    library.mkdir(parents=True, exist_ok=True)
+    (library / "900_coach.txt").write_text(COACH_TEXT, encoding="utf-8")
+    data = {
+        "source": {
+            "slug": "coach",
+            "file": "900_coach.txt",
+            "title": "Coach Dana's notes",
+            "published": "2026-11-01",
+        },
+        "claims": COACH_CLAIMS,
+    }
+    path = library / "900_coach.claims.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path

@@ -19,11 +19,16 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_ROW_LIMIT": 10_000,
     "SPARQL_TIMEOUT_S": 10.0,
     "SPARQL_WORKERS": 2,
+    "INCLUDE_PROPOSED": False,  # answer from claims not yet reviewed too (marked as such)
+    "REVIEW": False,  # the review page, for this machine only (`kgqa serve --review`)
+    "SESSION_COOKIE_SAMESITE": "Strict",  # the session holds only the forms' CSRF token
 }
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; configuration from KGQA_* environment variables, then test_config."""
+    import secrets
+
     from flask import Flask, Response, g
 
     from kg.config import data_dir
@@ -36,11 +41,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("KGQA")
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):  # signs the session: a new key per process is enough
+        app.config["SECRET_KEY"] = secrets.token_bytes(32)
     directory = Path(app.config.get("DATA_DIR") or data_dir())
+    app.extensions["kgqa_data_dir"] = directory
     workers = int(app.config["SPARQL_WORKERS"])
-    app.extensions["kgqa"] = first_backend(directory, workers)
+    include = bool(app.config["INCLUDE_PROPOSED"])
+    app.extensions["kgqa"] = first_backend(directory, workers, include)
     atexit.register(lambda: app.extensions["kgqa"].workers.close())
-    reloader = Reloader(app, directory, workers)
+    reloader = Reloader(app, directory, workers, include)
 
     @app.before_request
     def pin_backend() -> None:
@@ -48,7 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         reloader.check()
         g.kgqa = app.extensions["kgqa"]
 
-    from web import api, compare, data, ld, pages, sparql
+    from web import api, compare, data, flags, ld, pages, review, sparql
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -56,6 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ld.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(data.bp)
+    app.register_blueprint(flags.bp)
+    app.register_blueprint(review.bp)
     register_error_handlers(app)
 
     @app.after_request

@@ -31,14 +31,15 @@ class Backend:
     workers: QueryWorkers
 
 
-def open_backend(store: Store, workers: int) -> Backend:
+def open_backend(store: Store, workers: int, include_proposed: bool = False) -> Backend:
     location = store_location(store)
     memory = isinstance(store, EmbeddedStore) and store.in_memory
-    return Backend(store, Engine(store), QueryWorkers(location, size=workers, memory=memory))
+    engine = Engine(store, include_proposed=include_proposed)
+    return Backend(store, engine, QueryWorkers(location, size=workers, memory=memory))
 
 
-def first_backend(data_dir: Path, workers: int) -> Backend:
-    return open_backend(open_configured_store(data_dir, memory=None), workers)
+def first_backend(data_dir: Path, workers: int, include_proposed: bool = False) -> Backend:
+    return open_backend(open_configured_store(data_dir, memory=None), workers, include_proposed)
 
 
 def backend() -> Backend:
@@ -50,8 +51,11 @@ def backend() -> Backend:
 class Reloader:
     """Watches the data directory's current build and swaps a new one in when it appears."""
 
-    def __init__(self, app: Flask, data_dir: Path, workers: int) -> None:
+    def __init__(
+        self, app: Flask, data_dir: Path, workers: int, include_proposed: bool = False
+    ) -> None:
         self.app = app
+        self.include_proposed = include_proposed
         self.data_dir = data_dir
         self.workers = workers
         self.checked = time.monotonic()
@@ -76,7 +80,9 @@ class Reloader:
 
     def _load(self, target: Path) -> None:
         try:
-            fresh = open_backend(open_build(target, memory=None), self.workers)
+            fresh = open_backend(
+                open_build(target, memory=None), self.workers, self.include_proposed
+            )
         except Exception as exc:  # the old build keeps serving until a newer build appears
             self.app.logger.error("kgqa: cannot open the new build %s: %s", target, exc)
             with self.lock:

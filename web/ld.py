@@ -20,6 +20,7 @@ from kg.vocab import BASE, compact_iri
 from kg.workers import QueryJob, QueryWorkers
 from web.api import engine
 from web.backend import backend
+from web.flags import flag_form
 from web.pages import source_page, store
 
 bp = Blueprint("ld", __name__)
@@ -149,4 +150,5 @@ def resource(kind: str, rest: str = "") -> Response | str:
         claims=dict(claims),
         titles=titles,
         cut=PAGE_ROWS if cut else None,
+        flag=flag_form(iri) if kind == "claim" and rest.count("/") == 1 else None,
     )
