@@ -1,4 +1,4 @@
-"""The `kgqa` console script: the top layer, above kg, qa, web and bench.
+"""The `kgqa` console script: the top layer, above kg, qa, ingest, web and bench.
 
 It assembles every package's subcommands into one click group and maps errors to exit statuses
 in one place; no package imports it.
@@ -12,6 +12,7 @@ import sys
 import click
 
 from bench.cli import COMMANDS as BENCH_COMMANDS
+from ingest.cli import COMMANDS as INGEST_COMMANDS
 from kg import __version__
 from kg.cli import COMMANDS as KG_COMMANDS
 from kg.errors import KgqaError
@@ -27,7 +28,7 @@ def cli() -> None:
     """kgqa: questions answered from what documents claim, every sentence cited."""
 
 
-for command in (*KG_COMMANDS, *QA_COMMANDS, *WEB_COMMANDS, *BENCH_COMMANDS):
+for command in (*KG_COMMANDS, *QA_COMMANDS, *INGEST_COMMANDS, *WEB_COMMANDS, *BENCH_COMMANDS):
     cli.add_command(command)
 
 
