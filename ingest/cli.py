@@ -47,7 +47,7 @@ def ingest_command(
         data_dir or _data_dir(),
     )
     click.echo(
-        f"added {report.slug} {report.title!r}: {report.proposed_claims} proposed claims "
+        f'added {report.slug} "{report.title}": {report.proposed_claims} proposed claims '
         f"(graph rebuilt in {report.build.seconds:.1f} s); next: kgqa review {report.slug}"
     )
 
@@ -65,7 +65,7 @@ def remove_command(source: str, corpus: Path | None, data_dir: Path | None) -> N
 
     report = remove(source, corpus or corpus_dir(), data_dir or _data_dir())
     click.echo(
-        f"removed {report.slug} {report.title!r} "
+        f'removed {report.slug} "{report.title}" '
         f"(graph rebuilt in {report.build.seconds:.1f} s: {report.build.sources} sources)"
     )
 

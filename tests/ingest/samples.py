@@ -47,7 +47,9 @@ HTML = (
 )
 
 # a page whose only content is navigation: no main text to extract
-HTML_WITHOUT_TEXT = "<!doctype html><html><head><title>Menu</title></head><body><nav></nav></body></html>"
+HTML_WITHOUT_TEXT = (
+    "<!doctype html><html><head><title>Menu</title></head><body><nav></nav></body></html>"
+)
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
@@ -57,7 +59,9 @@ def pdf(lines: list[str], title: str | None = None, created: str | None = None) 
     escaped = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
     content = "BT /F1 11 Tf 72 720 Td 14 TL " + " ".join(f"({line}) '" for line in escaped) + " ET"
     info = "".join(
-        f" /{key} ({value})" for key, value in (("Title", title), ("CreationDate", created)) if value
+        f" /{key} ({value})"
+        for key, value in (("Title", title), ("CreationDate", created))
+        if value
     )
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
