@@ -1,6 +1,7 @@
-"""Layers: kg -> qa -> web, with bench beside web, and the `kgqa` script (kgqa_cli) above all four.
+"""Layers: kg -> qa -> web, with ingest beside qa (above kg; web may use it), bench beside web, and
+the `kgqa` script (kgqa_cli) above all five.
 
-Every .py file of the four packages is parsed, and every reference it makes to a package is checked
+Every .py file of the five packages is parsed, and every reference it makes to a package is checked
 against that flow: import statements (at the top or inside a function; relative ones resolved) and
 package names handed to importlib as strings (`files("web")`, `import_module("web.ld")`). A fresh
 interpreter that imports each package's every module confirms it at run time.
@@ -20,10 +21,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TOP = "kgqa_cli"
 FORBIDDEN = {
-    "kg": {"qa", "web", "bench", TOP},
-    "qa": {"web", "bench", TOP},
+    "kg": {"qa", "ingest", "web", "bench", TOP},
+    "qa": {"ingest", "web", "bench", TOP},
+    "ingest": {"qa", "web", "bench", TOP},
     "web": {"bench", TOP},
-    "bench": {"web", TOP},
+    "bench": {"ingest", "web", TOP},
 }
 STRING_IMPORTERS = {"files", "import_module", "__import__", "find_spec"}
 

@@ -151,6 +151,13 @@ def test_a_url_is_fetched_and_options_override_the_metadata(data_dir: Path, site
     assert source["media_type"] == "text/html"
 
 
+@pytest.mark.parametrize("command", ["ingest", "remove"])
+def test_the_commands_have_help(command: str) -> None:
+    result = run_kgqa(command, "--help")
+    assert result.returncode == 0
+    assert f"Usage: kgqa {command}" in result.stdout
+
+
 def test_ingest_then_remove_by_title_leaves_the_corpus_alone(tmp_path: Path) -> None:
     data = tmp_path / "data"
     path = tmp_path / "notes.txt"
@@ -276,6 +283,24 @@ def test_an_interrupted_ingest_leaves_library_and_build_as_they_were(
     assert process.poll() is None, "the ingest ended before it could be interrupted"
     assert any(library_dir(data_dir).glob("*.claims.yaml"))  # the entry was in place
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=60)
-    assert process.returncode != 0
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.decode().strip() == "kgqa: interrupted"
     assert snapshot(data_dir) == before
+
+
+def test_a_failed_build_puts_a_removed_entry_back(tmp_path: Path, corpus_copy: Path) -> None:
+    data = tmp_path / "data"
+    path = tmp_path / "notes.txt"
+    path.write_text(samples.TEXT, encoding="utf-8")
+    assert run_kgqa("ingest", str(path), data_dir=data).returncode == 0
+    claims = sorted(corpus_copy.glob("001_*.claims.yaml"))[0]
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("Absolutely, running", "Absolutely, swimming"),
+        encoding="utf-8",
+    )
+    before = snapshot(data)
+    result = run_kgqa("remove", "002", "--corpus", str(corpus_copy), data_dir=data)
+    assert result.returncode == 2
+    assert "quote not found" in result.stderr
+    assert snapshot(data) == before
