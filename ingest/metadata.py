@@ -46,7 +46,10 @@ class Metadata:
         publisher = self.publisher
         if publisher is None and self.url is not None:
             publisher = (urlsplit(self.url).hostname or "").removeprefix("www.") or None
-        return replace(self, title=self.title or fallback_title, publisher=publisher)
+        title = self.title or fallback_title
+        if len(title) > MAX_TITLE_CHARS:  # a document's own title, as long as a paragraph
+            title = short_title(title)
+        return replace(self, title=title, publisher=publisher)
 
 
 def _has_control(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from collections.abc import Iterator
@@ -133,7 +134,9 @@ def web_server(pages: dict[str, Page]) -> Iterator[str]:
                 self.send_header("Content-Type", page.content_type)
             self.send_header("Content-Length", str(len(page.body)))
             self.end_headers()
-            self.wfile.write(page.body)
+            # a client that refuses a large answer stops reading it
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(page.body)
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass

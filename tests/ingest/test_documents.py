@@ -8,7 +8,7 @@ import pytest
 
 from ingest.documents import HTML, MARKDOWN, PDF, TEXT, read_document
 from ingest.fetch import MAX_BYTES
-from ingest.metadata import check_published, check_title, check_url
+from ingest.metadata import check_published, check_title, check_url, short_title
 from kg.errors import InputError
 from tests.ingest import samples
 
@@ -152,3 +152,10 @@ def test_valid_options_are_trimmed() -> None:
     assert check_title("  Track notes ") == "Track notes"
     assert check_url(" https://coach.example/notes ") == "https://coach.example/notes"
     assert check_published("2023-04-05") == "2023-04-05"
+
+
+def test_a_title_as_long_as_a_paragraph_is_cut_at_a_word(tmp_path: Path) -> None:
+    long_line = "Running " * 60
+    doc = read_document(_write(tmp_path, "long.txt", long_line + "\n\nA light jog helps."))
+    title = doc.metadata.completed(short_title(doc.first_line)).title
+    assert title is not None and title.endswith("Running…") and len(title) <= 121
