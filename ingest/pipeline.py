@@ -14,6 +14,7 @@ from ingest import library
 from ingest.documents import IngestedDocument, read_document
 from ingest.metadata import check_published, check_title, check_url, short_title
 from ingest.propose import propose
+from kg.backend import check_url as check_store_url
 from kg.build import BuildReport, anchor_claims, build
 from kg.build import read_document as read_stored_document
 from kg.claims import read_claims_file
@@ -59,8 +60,6 @@ class RemoveReport:
 def rebuild(corpus: Path, data_dir: Path) -> BuildReport:
     """Bring the current build up to date with the corpus and library: the one place ingest and
     remove build (a full build today; an incremental one can take its place)."""
-    from kg.backend import check_url as check_store_url
-
     url = store_url()
     return build(corpus, data_dir, push_to=check_store_url(url) if url else None)
 
@@ -102,7 +101,8 @@ def ingest(location: str, options: Options, corpus: Path, data_dir: Path) -> Ing
         library.clear_leftovers(folder)
         duplicate = library.find_duplicate(source.text, corpus, folder)
         if duplicate is not None:
-            raise InputError(f"{location}: already added: same text as {duplicate.name}")
+            where = "library" if duplicate.parent == folder else "corpus"
+            raise InputError(f"{location}: already in the {where}: same text as {duplicate.name}")
         staged = library.stage(folder, library.next_slug(corpus, folder), source)
         try:
             _check_staged(staged, ontology)

@@ -167,7 +167,7 @@ def test_ingest_then_remove_by_title_leaves_the_corpus_alone(tmp_path: Path) -> 
     assert _added(added.stdout) == "002"
     again = run_kgqa("ingest", str(path), data_dir=data)
     assert again.returncode == 2
-    assert "already added: same text as 002_" in again.stderr
+    assert "already in the library: same text as 002_" in again.stderr
     removed = run_kgqa("remove", "track NOTES", data_dir=data)
     assert removed.returncode == 0, removed.stderr
     assert removed.stdout.startswith('removed 002 "Track notes"')
@@ -210,7 +210,9 @@ def test_a_duplicate_of_a_corpus_document_is_refused(data_dir: Path, tmp_path: P
     corpus_text = sorted(bundled_corpus().glob("000_*.txt"))[0]
     copy = tmp_path / "copy.txt"
     shutil.copyfile(corpus_text, copy)
-    _assert_refused(data_dir, ["ingest", str(copy)], f"same text as {corpus_text.name}")
+    _assert_refused(
+        data_dir, ["ingest", str(copy)], f"already in the corpus: same text as {corpus_text.name}"
+    )
 
 
 @pytest.mark.parametrize(
