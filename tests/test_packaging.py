@@ -47,4 +47,5 @@ def test_wheel_ships_ontology_shapes_and_corpus(tmp_path: Path) -> None:
     assert "kgqa = kgqa_cli:main" in entry_points
     assert "kgqa_cli.py" in names
     assert any(n.startswith("qa/") for n in names)
+    assert any(n.startswith("ingest/") for n in names)
     assert any(n.startswith("web/") for n in names)
