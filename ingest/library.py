@@ -41,6 +41,7 @@ class NewSource:
     media_type: str
     metadata: Metadata  # with a title
     claims: list[dict[str, Any]]
+    concepts: str = ""  # the Turtle of the concepts it names that the ontology lacks, if any
 
 
 @dataclass(frozen=True)
@@ -136,18 +137,22 @@ class Staged:
 
 
 def stage(library: Path, slug: str, source: NewSource) -> Staged:
-    """Write an entry's three files into a new staging folder inside the library."""
+    """Write an entry's files (text, original, new concepts if any, claims) into a new staging
+    folder inside the library."""
     stem = f"{slug}_{hashlib.sha256(source.text.encode('utf-8')).hexdigest()[:16]}"
     library.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=library))
-    names = (f"{stem}.txt", f"{stem}.orig.{source.extension}", f"{stem}.claims.yaml")
+    concepts = (concepts_name(stem),) if source.concepts else ()
+    names = (f"{stem}.txt", f"{stem}.orig.{source.extension}", *concepts, f"{stem}.claims.yaml")
     claims = yaml.safe_dump(
         _claims_file(slug, stem, source), sort_keys=False, allow_unicode=True, width=100
     )
     try:
         (staging / names[0]).write_bytes(source.text.encode("utf-8"))
         (staging / names[1]).write_bytes(source.original)
-        (staging / names[2]).write_text(claims, encoding="utf-8")
+        if concepts:
+            (staging / concepts[0]).write_text(source.concepts, encoding="utf-8")
+        (staging / names[-1]).write_text(claims, encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -213,6 +218,11 @@ def _described(path: Path) -> dict[str, Any]:
     return source if isinstance(source, dict) else {}
 
 
+def concepts_name(stem: str) -> str:
+    """The file of the new concepts an entry names (`kg.ontology.concept_files` finds it)."""
+    return f"{stem}.concepts.ttl"
+
+
 def _beside(name: Any) -> str | None:
     return name if isinstance(name, str) and name and Path(name).name == name else None
 
@@ -225,6 +235,8 @@ def entries(library: Path) -> list[Entry]:
         number = _NUMBERED.match(path.name)
         slug = str(source.get("slug") or (number.group(1) if number else path.name))
         names = [_beside(source.get("file")), _beside(source.get("original"))]
+        concepts = concepts_name(path.name.removesuffix(".claims.yaml"))
+        names.append(concepts if (library / concepts).exists() else None)
         files = (*(n for n in names if n is not None), path.name)
         found.append(Entry(slug, str(source.get("title") or ""), library, files))
     return found

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import library
+from ingest.concepts import concepts_turtle
 from ingest.documents import IngestedDocument, read_document
 from ingest.metadata import check_published, check_title, check_url, short_title
 from ingest.propose import propose
@@ -20,7 +21,7 @@ from kg.build import read_document as read_stored_document
 from kg.claims import read_claims_file
 from kg.config import library_dir, store_url
 from kg.errors import InputError
-from kg.ontology import Ontology, load_ontology
+from kg.ontology import Ontology, concept_files, load_ontology
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,24 @@ def _new_source(
         media_type=document.format.media_type,
         metadata=metadata,
         claims=proposals.claims,
+        concepts=concepts_turtle(proposals.concepts) if proposals.concepts else "",
     )
 
 
-def _check_staged(staged: library.Staged, ontology: Ontology) -> None:
-    """Read the staged claims file and anchor its quotes as the build will (CorpusError if not)."""
-    anchor_claims(read_stored_document(read_claims_file(staged.entry.claims_path, ontology)))
+def _check_staged(staged: library.Staged, known: list[Path]) -> None:
+    """Read the staged claims file, with the concepts it proposes, and anchor its quotes as the
+    build will (CorpusError if not)."""
+    extended = load_ontology(extra=[*known, *concept_files(staged.staging)])
+    anchor_claims(read_stored_document(read_claims_file(staged.entry.claims_path, extended)))
 
 
 def ingest(location: str, options: Options, corpus: Path, data_dir: Path) -> IngestReport:
     """Add a document (file path or URL) to the library with proposed claims, and rebuild."""
     options = options.checked()
     document = read_document(location, options.encoding)
-    ontology = load_ontology()
-    source = _new_source(document, options, ontology)
     folder = library_dir(data_dir)
+    known = concept_files(folder)  # those earlier sources proposed count as known
+    source = _new_source(document, options, load_ontology(extra=known))
     with library.library_lock(data_dir):
         library.clear_leftovers(folder)
         duplicate = library.find_duplicate(source.text, corpus, folder)
@@ -105,7 +109,7 @@ def ingest(location: str, options: Options, corpus: Path, data_dir: Path) -> Ing
             raise InputError(f"{location}: already in the {where}: same text as {duplicate.name}")
         staged = library.stage(folder, library.next_slug(corpus, folder), source)
         try:
-            _check_staged(staged, ontology)
+            _check_staged(staged, known)
             entry = library.commit(staged)
         except BaseException:
             library.abandon(staged)

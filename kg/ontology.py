@@ -11,14 +11,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
 from kg.errors import CorpusError
 from kg.resources import ontology_path
-from kg.vocab import AUTHORITY, CONCEPT, KGQA
+from kg.vocab import AUTHORITY, CONCEPT, KGQA, ONTOLOGY_GRAPH
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 CONCEPT_CLASSES: dict[str, URIRef] = {
     "activity": KGQA.Activity,
@@ -303,3 +308,29 @@ def ontology_from_graph(graph: Graph) -> Ontology:
         if isinstance(iri, URIRef)
     }
     return Ontology(graph=graph, concepts=concepts, authorities=authorities)
+
+
+PROPOSED_CONCEPTS_QUERY = f"""
+SELECT ?s ?p ?o WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?s <{KGQA.reviewStatus}> <{KGQA.Proposed}> ; ?p ?o }}
+}}"""
+
+
+def load_store_ontology(store: Store) -> Ontology:
+    """ontology.ttl with the concepts the store's build holds that sources proposed (`kgqa
+    ingest`), so questions can name what an added document brought."""
+    graph = parse_turtle(ontology_path(), "the ontology")
+    for row in store.select(PROPOSED_CONCEPTS_QUERY):
+        triple = tuple(_rdflib(row[name]) for name in ("s", "p", "o"))
+        graph.add(triple)  # type: ignore[arg-type]
+    return ontology_from_graph(graph)
+
+
+def _rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise CorpusError(f"unexpected term in a proposed concept: {term}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from kg.errors import InputError
 from kg.matching import authority_labels, concept_labels
-from kg.ontology import Ontology, load_ontology
+from kg.ontology import Ontology, load_store_ontology
 from kg.positions import Rules
 from kg.store import Store
 from kg.store import term_text as _value
@@ -83,7 +83,7 @@ class Engine:
         answered from too (each citation says so); by default they are left out."""
         self.store = store
         self.include_proposed = include_proposed
-        self.ontology = ontology or load_ontology()
+        self.ontology = ontology or load_store_ontology(store)
         self.rules = Rules(self.ontology)
         self.hints = load_hints(self.ontology) if hints is None else hints
         self.builder = QueryBuilder(self.ontology, include_proposed)
