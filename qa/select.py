@@ -1,8 +1,9 @@
 """Which ranked claims an answer cites: grouped by side (or option), in the order shown.
 
-A single answer cites three to five passages: the best of every side the candidates take (a
-recommendation's stance is a side as much as an effect's direction), both sides of a disagreement
-among them, and every source that speaks to the question; a list cites one passage per option.
+A single answer cites three to five passages (more when more sources speak: at least one of
+each): the best of every side the candidates take (a recommendation's stance is a side as much
+as an effect's direction), both sides of a disagreement among them, and every source that speaks
+to the question; a list cites one passage per option.
 Passages that say the same thing (one quote, or one inside another) are cited once.
 """
 
@@ -136,14 +137,14 @@ class CitationSelector:
         """The candidates worth citing, best first, each saying something no better one says."""
         best = ranked[0].score
         pool: list[Candidate] = []
-        quotes: set[str] = set()
+        quotes: set[tuple[str, str]] = set()
         spans: dict[str, list[tuple[int, int]]] = {}
         for c in ranked[: LIST_POOL if listing else len(ranked)]:
             if not listing and c.score < KEEP_SHARE * best and len(pool) >= FEWEST:
                 break
             if not listing and c.score < FLOOR_SHARE * best:
                 break
-            quote = normalise(c.quote)
+            quote = (c.slug, normalise(c.quote))  # two sources that say it alike both speak
             taken = spans.setdefault(c.slug, [])
             if quote in quotes or any(c.start < end and start < c.end for start, end in taken):
                 continue  # one quote, or one inside another: the same passage
@@ -291,13 +292,15 @@ def _turns(
     tier: dict[tuple[str, str], int],
     first: list[Candidate],
 ) -> set[Candidate]:
-    """Three to five claims: `first` (both sides of a disagreement); the best of each side that
-    answers the question, and of each source not yet cited; a second of each such side; then
-    the best of each other side (advice beside effects, claims that take no side), then turns."""
+    """Three to five claims, and one of every source that speaks however many that makes:
+    `first` (both sides of a disagreement); the best of each side that answers the question, and
+    of each source not yet cited (a claim that takes a side before one that takes none); a second
+    of each such side; then the best of each other side (advice beside effects, claims that take
+    no side), then turns."""
     chosen: list[Candidate] = []
 
-    def add(c: Candidate) -> None:
-        if c not in chosen and len(chosen) < MOST:
+    def add(c: Candidate, every_source: bool = False) -> None:
+        if c not in chosen and (len(chosen) < MOST or every_source):
             chosen.append(c)
 
     main = [g for key, g in groups.items() if tier[key] == 0]
@@ -306,9 +309,13 @@ def _turns(
         add(c)
     for group in main:
         add(group[0])
-    for c in sorted((c for g in groups.values() for c in g), key=lambda c: -c.score):
+    placed = sorted(
+        ((key[1] == NONE, -c.score, c) for key, g in groups.items() for c in g),
+        key=lambda item: item[:2],
+    )
+    for _, _, c in placed:
         if c.slug not in {x.slug for x in chosen}:
-            add(c)
+            add(c, every_source=True)
     for group in main:
         if len([c for c in group if c in chosen]) < 2:
             for c in group:

@@ -1,17 +1,21 @@
-"""Compare: the disputed questions side by side, with the reason they differ in plain words; each
-activity-and-goal pair with every source's stance (a row per pair, a column per source); and
-source against source. Every "disagree" here is a disagreement node of the graph
-(kg.disagreements), the same list the home page counts and the answers show."""
+"""Compare: the sources a reader picks (any number; by default the few with the most claims),
+side by side: the disputed questions with the reason they differ in plain words; each
+activity-and-goal pair with every chosen source's stance (a row per pair, a column per source);
+and, with two chosen, source against source. Every "disagree" here is a disagreement node of the
+graph (kg.disagreements), the same list the home page counts and the answers show, kept to the
+chosen sources' claims."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from kg.disagreements import DisagreementRow, Passage, to_json
+from kg.disagreements import DisagreementRow, Passage, SideRow, to_json
+from kg.errors import InputError
 from kg.positions import Rules, slug
 from qa.catalog import Facets
 from qa.wording import Wording, wording
@@ -19,7 +23,8 @@ from web.api import engine
 
 bp = Blueprint("compare", __name__)
 
-MAX_ROWS, MAX_COLUMNS = 14, 12
+MAX_ROWS, MAX_COLUMNS = 14, 12  # MAX_COLUMNS: also the most sources shown side by side
+SHOWN_FIRST = 4  # sources shown when none are chosen: those with the most claims
 SYMBOL = {"improves": "↑", "impairs": "↓", "no-effect": "=", "depends": "~"}
 
 
@@ -123,6 +128,41 @@ def source_against_source(
     return found
 
 
+def chosen_sources(asked: Iterable[str], claims: dict[str, int]) -> list[str]:
+    """The slugs of the sources to show, in the corpus's order: those asked for (`?sources=a,b`,
+    or the picker's repeated `sources`), else the SHOWN_FIRST with the most claims (`claims`: the
+    claim count of every source). InputError for an unknown source or too many."""
+    wanted = list(dict.fromkeys(p.strip() for value in asked for p in value.split(",") if p.strip()))
+    unknown = [w for w in wanted if w not in claims]
+    if unknown:
+        known = ", ".join(sorted(claims))
+        raise InputError(f"no source {unknown[0]!r} to compare; the sources are: {known}")
+    if len(wanted) > MAX_COLUMNS:
+        raise InputError(f"choose at most {MAX_COLUMNS} sources to compare ({len(wanted)} given)")
+    if not wanted:
+        wanted = sorted(claims, key=lambda s: (-claims[s], s))[:SHOWN_FIRST]
+    return sorted(wanted)
+
+
+def among_sources(
+    rows: list[DisagreementRow], facets: dict[str, Facets], chosen: set[str]
+) -> list[DisagreementRow]:
+    """The disagreements as the chosen sources take part in them: each side kept to their claims;
+    across the sources, only where two of them take different sides; within one, only a chosen
+    one's."""
+    found = []
+    for row in rows:
+        sides = tuple(
+            SideRow(side.position, side.hedge, kept)
+            for side in row.sides
+            if (kept := tuple(c for c in side.claims if c in facets and facets[c].slug in chosen))
+        )
+        holders = {facets[c].slug for side in sides for c in side.claims}
+        if len(sides) >= 2 and (len(holders) >= 2 or row.within_source):
+            found.append(row if sides == row.sides else replace(row, sides=sides))
+    return found
+
+
 def plain_disagreement(
     row: DisagreementRow, passages: dict[str, Passage], labels: dict[str, str], words: Wording
 ) -> dict[str, Any]:
@@ -143,13 +183,16 @@ def plain_disagreement(
 @bp.get("/compare")
 def compare() -> str:
     eng = engine()
-    facets = eng.catalog.facets
-    disagreements = eng.catalog.disagreement_list
+    sources = sorted(eng.sources.values(), key=lambda s: s.slug)
+    claims = Counter(f.slug for f in eng.catalog.facets.values())
+    counts = {s.slug: claims.get(s.slug, 0) for s in sources}
+    slugs = chosen_sources(request.args.getlist("sources"), counts)
+    facets = {iri: f for iri, f in eng.catalog.facets.items() if f.slug in slugs}
+    disagreements = among_sources(eng.catalog.disagreement_list, eng.catalog.facets, set(slugs))
     rules = eng.rules
     rows, columns, table = matrix(facets, disagreements, rules)
     labels = {slug(k): v for k, v in eng.labels.items()}
-    slugs = sorted({s.slug for s in eng.sources.values()})
-    titles = {s.slug: s.short_title for s in eng.sources.values()}
+    titles = {s.slug: s.short_title for s in sources}
     activity, goal = request.args.get("activity", ""), request.args.get("goal", "")
     selected: dict[str, list[tuple[str, Facets]]] = {}
     if activity and goal:
@@ -157,7 +200,7 @@ def compare() -> str:
             selected.setdefault(f.slug, []).append((iri, f))
     versus = (
         source_against_source(facets, disagreements, rules, slugs[0], slugs[1], titles)
-        if len(slugs) >= 2
+        if len(slugs) == 2
         else {}
     )
     words = wording()
@@ -167,7 +210,10 @@ def compare() -> str:
         table=table,
         words=words,
         labels=labels,
+        sources=sources,
+        counts=counts,
         slugs=slugs,
+        chosen=",".join(slugs),
         titles=titles,
         symbol=SYMBOL,
         activity=activity,
