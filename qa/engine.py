@@ -150,7 +150,8 @@ class Engine:
         else:
             named = ", ".join(titles[:NAMED_SOURCES])
             corpus = words.corpus_counted.format(count=len(titles), sources=named)
-        return f"{corpus} covers running after a leg-day workout: {', '.join(g for g in goals if g)}."
+        covered = ", ".join(g for g in goals if g)
+        return f"{corpus} covers running after a leg-day workout: {covered}."
 
     def interpret(self, question: str) -> Interpretation:
         return interpret(

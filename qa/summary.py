@@ -83,7 +83,7 @@ def _softness(hedge: str) -> int:
 
 
 def join_words(items: list[str]) -> str:
-    """"a", "a and b", "a, b and c" (each item once)."""
+    """Items joined as English lists them: a; a and b; a, b and c (each item once)."""
     items = list(dict.fromkeys(i for i in items if i))
     if len(items) <= 1:
         return "".join(items)

@@ -8,22 +8,20 @@ chosen sources' claims."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from kg.disagreements import DisagreementRow, Passage, SideRow, to_json
-from kg.errors import InputError
+from kg.disagreements import DisagreementRow, Passage, among_sources, to_json
 from kg.positions import Rules, slug
 from qa.catalog import Facets
 from qa.wording import Wording, wording
-from web.api import engine
+from web.api import engine, sources_arg
 
 bp = Blueprint("compare", __name__)
 
-MAX_ROWS, MAX_COLUMNS = 14, 12  # MAX_COLUMNS: also the most sources shown side by side
+MAX_ROWS, MAX_COLUMNS = 14, 12
 SHOWN_FIRST = 4  # sources shown when none are chosen: those with the most claims
 SYMBOL = {"improves": "↑", "impairs": "↓", "no-effect": "=", "depends": "~"}
 
@@ -128,41 +126,6 @@ def source_against_source(
     return found
 
 
-def chosen_sources(asked: Iterable[str], claims: dict[str, int]) -> list[str]:
-    """The slugs of the sources to show, in the corpus's order: those asked for (`?sources=a,b`,
-    or the picker's repeated `sources`), else the SHOWN_FIRST with the most claims (`claims`: the
-    claim count of every source). InputError for an unknown source or too many."""
-    wanted = list(dict.fromkeys(p.strip() for value in asked for p in value.split(",") if p.strip()))
-    unknown = [w for w in wanted if w not in claims]
-    if unknown:
-        known = ", ".join(sorted(claims))
-        raise InputError(f"no source {unknown[0]!r} to compare; the sources are: {known}")
-    if len(wanted) > MAX_COLUMNS:
-        raise InputError(f"choose at most {MAX_COLUMNS} sources to compare ({len(wanted)} given)")
-    if not wanted:
-        wanted = sorted(claims, key=lambda s: (-claims[s], s))[:SHOWN_FIRST]
-    return sorted(wanted)
-
-
-def among_sources(
-    rows: list[DisagreementRow], facets: dict[str, Facets], chosen: set[str]
-) -> list[DisagreementRow]:
-    """The disagreements as the chosen sources take part in them: each side kept to their claims;
-    across the sources, only where two of them take different sides; within one, only a chosen
-    one's."""
-    found = []
-    for row in rows:
-        sides = tuple(
-            SideRow(side.position, side.hedge, kept)
-            for side in row.sides
-            if (kept := tuple(c for c in side.claims if c in facets and facets[c].slug in chosen))
-        )
-        holders = {facets[c].slug for side in sides for c in side.claims}
-        if len(sides) >= 2 and (len(holders) >= 2 or row.within_source):
-            found.append(row if sides == row.sides else replace(row, sides=sides))
-    return found
-
-
 def plain_disagreement(
     row: DisagreementRow, passages: dict[str, Passage], labels: dict[str, str], words: Wording
 ) -> dict[str, Any]:
@@ -186,9 +149,11 @@ def compare() -> str:
     sources = sorted(eng.sources.values(), key=lambda s: s.slug)
     claims = Counter(f.slug for f in eng.catalog.facets.values())
     counts = {s.slug: claims.get(s.slug, 0) for s in sources}
-    slugs = chosen_sources(request.args.getlist("sources"), counts)
+    slugs = sources_arg(counts) or sorted(counts, key=lambda s: (-counts[s], s))[:SHOWN_FIRST]
+    slugs.sort()
     facets = {iri: f for iri, f in eng.catalog.facets.items() if f.slug in slugs}
-    disagreements = among_sources(eng.catalog.disagreement_list, eng.catalog.facets, set(slugs))
+    slug_of = {iri: f.slug for iri, f in eng.catalog.facets.items()}
+    disagreements = among_sources(eng.catalog.disagreement_list, slug_of, set(slugs))
     rules = eng.rules
     rows, columns, table = matrix(facets, disagreements, rules)
     labels = {slug(k): v for k, v in eng.labels.items()}
