@@ -1,7 +1,7 @@
 """Which ranked claims an answer cites: grouped by side (or option), in the order shown.
 
-A single answer cites three to five passages (more when more sources speak: at least one of
-each): the best of every side the candidates take (a recommendation's stance is a side as much
+A single answer cites three to five passages (more when three or more sources speak: one of
+each at least): the best of every side the candidates take (a recommendation's stance is a side as much
 as an effect's direction), both sides of a disagreement among them, and every source that speaks
 to the question; a list cites one passage per option.
 Passages that say the same thing (one quote, or one inside another) are cited once.
@@ -27,6 +27,7 @@ from qa.wording import wording
 KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
 FLOOR_SHARE = 0.25  # ... or this share, to reach the fewest a single answer cites
 FEWEST, MOST = 3, 5  # citations of a single answer
+ONE_EACH_FROM = 3  # from this many sources up, a single answer cites each that speaks, past MOST
 MOST_OPTIONS = 8  # citations of a list: one per option
 LIST_POOL = 120  # a list's options are found among this many best candidates
 PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
@@ -292,15 +293,17 @@ def _turns(
     tier: dict[tuple[str, str], int],
     first: list[Candidate],
 ) -> set[Candidate]:
-    """Three to five claims, and one of every source that speaks however many that makes:
+    """Three to five claims, and from ONE_EACH_FROM sources up one of every source that speaks,
+    however many that makes:
     `first` (both sides of a disagreement); the best of each side that answers the question, and
     of each source not yet cited (a claim that takes a side before one that takes none); a second
     of each such side; then the best of each other side (advice beside effects, claims that take
     no side), then turns."""
     chosen: list[Candidate] = []
+    one_each = len({c.slug for g in groups.values() for c in g}) >= ONE_EACH_FROM
 
     def add(c: Candidate, every_source: bool = False) -> None:
-        if c not in chosen and (len(chosen) < MOST or every_source):
+        if c not in chosen and (len(chosen) < MOST or (every_source and one_each)):
             chosen.append(c)
 
     main = [g for key, g in groups.items() if tier[key] == 0]

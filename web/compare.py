@@ -149,8 +149,8 @@ def compare() -> str:
     sources = sorted(eng.sources.values(), key=lambda s: s.slug)
     claims = Counter(f.slug for f in eng.catalog.facets.values())
     counts = {s.slug: claims.get(s.slug, 0) for s in sources}
-    slugs = sources_arg(counts) or sorted(counts, key=lambda s: (-counts[s], s))[:SHOWN_FIRST]
-    slugs.sort()
+    first = sorted(sorted(counts, key=lambda s: (-counts[s], s))[:SHOWN_FIRST])
+    slugs = sorted(sources_arg(counts)) or first
     facets = {iri: f for iri, f in eng.catalog.facets.items() if f.slug in slugs}
     slug_of = {iri: f.slug for iri, f in eng.catalog.facets.items()}
     disagreements = among_sources(eng.catalog.disagreement_list, slug_of, set(slugs))
@@ -178,7 +178,7 @@ def compare() -> str:
         sources=sources,
         counts=counts,
         slugs=slugs,
-        chosen=",".join(slugs),
+        chosen=",".join(slugs) if slugs != first else None,  # links keep a reader's choice
         titles=titles,
         symbol=SYMBOL,
         activity=activity,
