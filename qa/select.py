@@ -10,7 +10,7 @@ Passages that say the same thing (one quote, or one inside another) are cited on
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations, product, zip_longest
 
 from kg.disagreements import VERDICT_KINDS, DisagreementRow
@@ -95,8 +95,23 @@ class CitationSelector:
                 shown += cited
                 sides.append(Side(label, cls, tuple(c.claim for c in cited)))
         ids = {c.claim for c in shown}
-        kept = tuple(d for d in disagreements if set(d.claims) <= ids)
+        kept = tuple(self._widened(d, shown) for d in disagreements if set(d.claims) <= ids)
         return Selection(tuple(shown), tuple(sides), kept)
+
+    def _widened(self, d: Disagreement, shown: list[Candidate]) -> Disagreement:
+        """A disagreement across the sources with, after its pair, the first cited claim on one
+        of its sides of every other cited source: with many sources, each that takes part."""
+        row = self.catalog.row(d.id)
+        if row is None or d.within_source:
+            return d
+        facets = self.catalog.facets
+        taken = {facets[c].slug for c in d.claims}
+        more: list[str] = []
+        for c in shown:
+            if c.claim in row.side_of and c.slug not in taken:
+                taken.add(c.slug)
+                more.append(c.claim)
+        return replace(d, claims=(*d.claims, *more)) if more else d
 
     def _every_side(
         self,

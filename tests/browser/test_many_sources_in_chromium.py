@@ -68,6 +68,7 @@ def test_every_source_side_by_side_fits(sized: tuple[Page, str], many_server: Se
     assert len(_headers(page)) == 6
     assert no_sideways_scroll(page)
     _inside(page, ".matrix-wrap", width)
+    _inside(page, "table.matrix", width)  # six columns fit a desktop; a phone gets one per line
     _inside(page, "#claims .side-col", width)
     assert page.locator("#claims .side-col").count() == 6  # a column of passages per source
     screenshot(page, f"compare-six-{size}")

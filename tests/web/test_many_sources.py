@@ -62,10 +62,16 @@ def test_the_bottom_line_counts_the_sources_that_say_the_same(many_engine: Engin
 @pytest.mark.parametrize(
     ("question", "pair"),
     [
-        ("Does Debunking the Myth agree with Should I Run After Leg Day on recovery?", {"000", "001"}),
+        (
+            "Does Debunking the Myth agree with Should I Run After Leg Day on recovery?",
+            {"000", "001"},
+        ),
         ("Does Tempo Journal agree with Pacer Weekly on recovery?", {"002", "003"}),
         ("Tempo Journal versus Northfield Gazette on muscle growth", {"002", "004"}),
-        ("Does Pacer Weekly disagree with Stride Notes about running after leg day?", {"003", "005"}),
+        (
+            "Does Pacer Weekly disagree with Stride Notes about running after leg day?",
+            {"003", "005"},
+        ),
     ],
 )
 def test_source_against_source_keeps_to_the_two_named(
@@ -142,7 +148,9 @@ def test_the_home_page_lists_every_source_with_counts(many_server: Server) -> No
     assert listed.count("<li>") == len(SLUGS)
     for title in ("Debunking the Myth: Does Running", "Tempo Journal: A Second Look"):
         assert title in listed
-    assert len(re.findall(r"· \d+ claims; sides against another source on \d+ questions", listed)) == 6
+    assert (
+        len(re.findall(r"· \d+ claims; sides against another source on \d+ questions", listed)) == 6
+    )
 
 
 def test_every_example_query_returns_rows_on_many_sources(many_server: Server) -> None:
@@ -169,3 +177,15 @@ def test_a_disputed_question_has_sides_held_by_many_sources(many_built: Built) -
     held = [int(str(r["n"].value)) for r in rows]  # type: ignore[union-attr]
     assert held and max(held) >= 5  # one node per question, however many sources take part
     assert many_built.report.sources == len(SLUGS)
+
+
+def test_an_answers_disagreement_shows_every_cited_source_that_takes_a_side(
+    many_engine: Engine,
+) -> None:
+    answer = many_engine.ask("Is running after leg day good for recovery?")
+    assert answer.disagreements
+    cited = {c.claim: c.slug for c in answer.citations}
+    d = answer.disagreements[0]
+    assert set(d.claims) <= set(cited)
+    sources = [cited[c] for c in d.claims]
+    assert len(sources) == len(set(sources)) >= 3  # one passage per source, beyond a pair
