@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -98,6 +98,25 @@ def load_disagreements(store: Store) -> list[DisagreementRow]:
         for iri, head in heads.items()
     ]
     return sorted(found, key=lambda d: (d.within_source, d.dissolves, d.topic, d.iri))
+
+
+def among_sources(
+    rows: list[DisagreementRow], slug_of: dict[str, str], chosen: set[str]
+) -> list[DisagreementRow]:
+    """The disagreements as the `chosen` sources (slugs) take part in them, each side kept to
+    their claims (`slug_of`: each claim's source slug): across the sources, those where two of
+    them take different sides; within one, a chosen one's. Any number of sources."""
+    found = []
+    for row in rows:
+        sides = tuple(
+            SideRow(side.position, side.hedge, kept)
+            for side in row.sides
+            if (kept := tuple(c for c in side.claims if slug_of.get(c) in chosen))
+        )
+        holders = {slug_of[c] for side in sides for c in side.claims}
+        if len(sides) >= 2 and (len(holders) >= 2 or row.within_source):
+            found.append(row if sides == row.sides else replace(row, sides=sides))
+    return found
 
 
 QUOTES_QUERY = """

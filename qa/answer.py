@@ -12,7 +12,8 @@ from qa.rank import Candidate
 
 @dataclass(frozen=True)
 class Disagreement:
-    """A disputed question among the cited claims: the best-ranked cited claim of each side."""
+    """A disputed question among the cited claims: the best-ranked opposed pair, then the first
+    cited claim on a side of each other cited source."""
 
     topic: str
     claims: tuple[str, ...]

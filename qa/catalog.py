@@ -6,8 +6,9 @@ facets (kind, hedge, direction, concepts, authority) and the disagreements come 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from kg.disagreements import VERDICT_KINDS, DisagreementRow, Passage, load_disagreements
 from kg.store import Store
@@ -61,6 +62,16 @@ class Facets:
     source: str = ""
     attributed_to: str | None = None
     reviewed: bool = True  # False for a claim proposed by `kgqa ingest` that no one reviewed
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """What one source contributes: its claims, the disputed questions on which it takes a side
+    against another source, and those it answers two ways itself."""
+
+    claims: int
+    across: int
+    within: int
 
 
 class Catalog:
@@ -128,6 +139,18 @@ class Catalog:
             if found.within_source and found.source:
                 within[found.source].update(self._disputed(found))
         self.disputed_within = {source: frozenset(c) for source, c in within.items()}
+
+    @cached_property
+    def per_source(self) -> dict[str, SourceCounts]:
+        """SourceCounts by source slug, for every source with a claim (any number of them)."""
+        claims: Counter[str] = Counter(f.slug for f in self.facets.values())
+        across: Counter[str] = Counter()
+        within: Counter[str] = Counter()
+        for row in self.disagreement_list:
+            held = {self.facets[c].slug for c in row.claims if c in self.facets}
+            for slug in held:
+                (within if row.within_source else across)[slug] += 1
+        return {s: SourceCounts(n, across[s], within[s]) for s, n in sorted(claims.items())}
 
     def _disputed(self, found: DisagreementRow) -> list[str]:
         return [

@@ -27,6 +27,7 @@ ROLES = frozenset(
     {
         "source-opener",
         "source-closer",
+        "source-link",
         "source-noun",
         "condition-opener",
         "condition-link",

@@ -23,9 +23,11 @@ from qa.query import QueryBuilder
 from qa.rank import Candidate, Ranker
 from qa.retrieve import ClaimIndex
 from qa.select import CitationSelector
-from qa.summary import Summariser
+from qa.summary import Summariser, join_words
+from qa.wording import wording
 
 MAX_INPUT_CHARS = 2000
+NAMED_SOURCES = 3  # sources named in what the corpus covers; past that, counted
 CACHED_ANSWERS = 4096  # answers kept per engine, least recently asked dropped first
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias ?url WHERE {
@@ -140,8 +142,15 @@ class Engine:
         goals = [
             self.labels.get(_value(r["goal"]) or "", "") for r in self.store.select(COVERAGE_QUERY)
         ]
-        titles = " and ".join(s.short_title for s in self.sources.values())
-        return f"The corpus ({titles}) covers running after a leg-day workout: {', '.join(g for g in goals if g)}."
+        words = wording()
+        titles = [s.short_title for s in self.sources.values()]
+        if len(titles) <= NAMED_SOURCES:
+            corpus = words.corpus_named.format(sources=join_words(titles))
+        else:
+            named = ", ".join(titles[:NAMED_SOURCES])
+            corpus = words.corpus_counted.format(count=len(titles), sources=named)
+        covered = ", ".join(g for g in goals if g)
+        return f"{corpus} covers running after a leg-day workout: {covered}."
 
     def interpret(self, question: str) -> Interpretation:
         return interpret(

@@ -1,7 +1,7 @@
 """What the grammar around a mention says it is doing (frames of qa/data/frames.tsv).
 
 A source's name counts as a reference to the source only where the question frames it as one
-("according to ...", "the ... article", "what does ... say"), or where the name could not be read
+("according to ...", "the ... article", "what does ... say", "does A agree with ..."), or where the name could not be read
 as an ordinary question (it names no concept: "Debunking the Myth", "pulseatlas"): "Should I run
 after leg day?" is a question, not the title of a source. A word for a state the reader may be in
 ("DOMS") is that condition only where the question states it as the reader's ("I have DOMS",
@@ -102,6 +102,7 @@ def read_sources(
 ) -> SourceReading:
     """The source references of a question; `titles` maps a source's key to its names' words."""
     openers = _roles(frames, "source-opener")
+    links = _roles(frames, "source-link")  # frame a source, and stay cues of what is asked
     closers = _roles(frames, "source-closer", "source-noun")
     nouns = _roles(frames, "source-noun")
     found: list[Mention] = []
@@ -110,6 +111,7 @@ def read_sources(
         opener = _opener_before(doc, m.start, openers)
         framed = (
             opener is not None
+            or _opener_before(doc, m.start, links) is not None
             or _closer_after(doc, m.end, closers)
             or any(m.start <= f.start and f.end <= m.end for f in nouns)
             or not _names_a_concept(m, candidates)

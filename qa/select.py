@@ -1,15 +1,16 @@
 """Which ranked claims an answer cites: grouped by side (or option), in the order shown.
 
-A single answer cites three to five passages: the best of every side the candidates take (a
-recommendation's stance is a side as much as an effect's direction), both sides of a disagreement
-among them, and every source that speaks to the question; a list cites one passage per option.
+A single answer cites three to five passages (more when three or more sources speak: one of
+each at least): the best of every side the candidates take (a recommendation's stance is a side as much
+as an effect's direction), both sides of a disagreement among them, and every source that speaks
+to the question; a list cites one passage per option.
 Passages that say the same thing (one quote, or one inside another) are cited once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations, product, zip_longest
 
 from kg.disagreements import VERDICT_KINDS, DisagreementRow
@@ -26,6 +27,7 @@ from qa.wording import wording
 KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
 FLOOR_SHARE = 0.25  # ... or this share, to reach the fewest a single answer cites
 FEWEST, MOST = 3, 5  # citations of a single answer
+ONE_EACH_FROM = 3  # from this many sources up, a single answer cites each that speaks, past MOST
 MOST_OPTIONS = 8  # citations of a list: one per option
 LIST_POOL = 120  # a list's options are found among this many best candidates
 PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
@@ -93,8 +95,23 @@ class CitationSelector:
                 shown += cited
                 sides.append(Side(label, cls, tuple(c.claim for c in cited)))
         ids = {c.claim for c in shown}
-        kept = tuple(d for d in disagreements if set(d.claims) <= ids)
+        kept = tuple(self._widened(d, shown) for d in disagreements if set(d.claims) <= ids)
         return Selection(tuple(shown), tuple(sides), kept)
+
+    def _widened(self, d: Disagreement, shown: list[Candidate]) -> Disagreement:
+        """A disagreement across the sources with, after its pair, the first cited claim on one
+        of its sides of every other cited source: with many sources, each that takes part."""
+        row = self.catalog.row(d.id)
+        if row is None or d.within_source:
+            return d
+        facets = self.catalog.facets
+        taken = {facets[c].slug for c in d.claims}
+        more: list[str] = []
+        for c in shown:
+            if c.claim in row.side_of and c.slug not in taken:
+                taken.add(c.slug)
+                more.append(c.claim)
+        return replace(d, claims=(*d.claims, *more)) if more else d
 
     def _every_side(
         self,
@@ -136,14 +153,14 @@ class CitationSelector:
         """The candidates worth citing, best first, each saying something no better one says."""
         best = ranked[0].score
         pool: list[Candidate] = []
-        quotes: set[str] = set()
+        quotes: set[tuple[str, str]] = set()
         spans: dict[str, list[tuple[int, int]]] = {}
         for c in ranked[: LIST_POOL if listing else len(ranked)]:
             if not listing and c.score < KEEP_SHARE * best and len(pool) >= FEWEST:
                 break
             if not listing and c.score < FLOOR_SHARE * best:
                 break
-            quote = normalise(c.quote)
+            quote = (c.slug, normalise(c.quote))  # two sources that say it alike both speak
             taken = spans.setdefault(c.slug, [])
             if quote in quotes or any(c.start < end and start < c.end for start, end in taken):
                 continue  # one quote, or one inside another: the same passage
@@ -291,13 +308,17 @@ def _turns(
     tier: dict[tuple[str, str], int],
     first: list[Candidate],
 ) -> set[Candidate]:
-    """Three to five claims: `first` (both sides of a disagreement); the best of each side that
-    answers the question, and of each source not yet cited; a second of each such side; then
-    the best of each other side (advice beside effects, claims that take no side), then turns."""
+    """Three to five claims, and from ONE_EACH_FROM sources up one of every source that speaks,
+    however many that makes:
+    `first` (both sides of a disagreement); the best of each side that answers the question, and
+    of each source not yet cited (a claim that takes a side before one that takes none); a second
+    of each such side; then the best of each other side (advice beside effects, claims that take
+    no side), then turns."""
     chosen: list[Candidate] = []
+    one_each = len({c.slug for g in groups.values() for c in g}) >= ONE_EACH_FROM
 
-    def add(c: Candidate) -> None:
-        if c not in chosen and len(chosen) < MOST:
+    def add(c: Candidate, every_source: bool = False) -> None:
+        if c not in chosen and (len(chosen) < MOST or (every_source and one_each)):
             chosen.append(c)
 
     main = [g for key, g in groups.items() if tier[key] == 0]
@@ -306,9 +327,13 @@ def _turns(
         add(c)
     for group in main:
         add(group[0])
-    for c in sorted((c for g in groups.values() for c in g), key=lambda c: -c.score):
+    placed = sorted(
+        ((key[1] == NONE, -c.score, c) for key, g in groups.items() for c in g),
+        key=lambda item: item[:2],
+    )
+    for _, _, c in placed:
         if c.slug not in {x.slug for x in chosen}:
-            add(c)
+            add(c, every_source=True)
     for group in main:
         if len([c for c in group if c in chosen]) < 2:
             for c in group:

@@ -2,7 +2,9 @@
 the figures of the quotes; 1-4 plain sentences, each resting on cited claims.
 
 The bottom line gives each source's verdict on the question (its position on the asked goal, or
-its advice on whether to do it at all, at its hedge) and how the verdicts relate. A source that
+its advice on whether to do it at all, at its hedge) and how the verdicts relate; with three
+sources or more, those that say the same are counted together ("three articles (A, B and C) say
+..."). Verdicts come one per source that speaks, in the corpus's order of sources. A source that
 softens itself among the cited claims ("though it allows ...") says so. Figures come from the
 quotes themselves; a question for a figure the cited quotes lack is told so.
 """
@@ -21,10 +23,11 @@ from qa.intents import INTENTS
 from qa.interpret import Interpretation
 from qa.rank import Candidate
 from qa.select import Selection, position, whether
-from qa.wording import Wording, wording
+from qa.wording import HEDGES, Wording, wording
 
 MAX_SENTENCES = 4
 MAX_LISTED = 6
+GROUPED_FROM = 3  # verdicts from this many sources up are counted together by what they say
 # A figure as a quote gives it: a number or a range, and the word after it ("400-500 calories",
 # "48 to 72 hours", "30-minute").
 FIGURE = re.compile(
@@ -48,6 +51,7 @@ class _Stand:
     lead: Candidate
     clause: str  # "says running after leg day may harm muscle mass"
     softening: Candidate | None  # a cited claim of the same source on the other side
+    said: tuple[str, str, str, str] = ("", "", "", "")  # position, goal label, hedge, subject
 
 
 def figures(text: str) -> list[str]:
@@ -65,7 +69,21 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
-def _join(items: list[str]) -> str:
+def _grouped(stands: list[_Stand]) -> list[list[_Stand]]:
+    """Stands that take one position on one goal, the largest group first, then in stands'
+    order."""
+    groups: dict[tuple[str, str], list[_Stand]] = {}
+    for s in stands:
+        groups.setdefault((s.said[0], s.said[1]), []).append(s)
+    return sorted(groups.values(), key=lambda g: -len(g))
+
+
+def _softness(hedge: str) -> int:
+    return HEDGES.index(hedge) if hedge in HEDGES else len(HEDGES)
+
+
+def join_words(items: list[str]) -> str:
+    """Items joined as English lists them: a; a and b; a, b and c (each item once)."""
     items = list(dict.fromkeys(i for i in items if i))
     if len(items) <= 1:
         return "".join(items)
@@ -161,8 +179,9 @@ class Summariser:
                 goal=self.label(goal) if goal else "",
                 claim=lead.claim,
             )
-            found.append(_Stand(verdict, lead, clause, softening))
-        return found
+            said = (pos.slug, goal_label, hedge, subject)
+            found.append(_Stand(verdict, lead, clause, softening, said))
+        return sorted(found, key=lambda s: s.verdict.slug)
 
     def _single(self, it: Interpretation, sel: Selection, stands: list[_Stand]) -> list[str]:
         if not sel.citations:
@@ -174,8 +193,8 @@ class Summariser:
         else:
             sentences = [self._bottom_line(it, stands, cross, sel.citations[0])]
         told = sentences[0]
-        if stands:  # what each source says, in its lead claim's own paraphrase
-            said = [(s.lead, s.softening) for s in stands[:2]]
+        if stands:  # what each source says, in its lead claim's own paraphrase: one per verdict
+            said = [(group[0].lead, group[0].softening) for group in _grouped(stands)[:2]]
         else:  # the bottom line gave the first citation; then the other source's first
             firsts: dict[str, Candidate] = {}
             for c in sel.citations:
@@ -233,8 +252,23 @@ class Summariser:
             opening = self.words.openings.get(cross.type, self.words.openings[DIRECT])
         else:
             opening = self.words.openings["differ"]
-        parts = [f"{s.verdict.short_title} {s.clause}" for s in stands]
+        if len(stands) < GROUPED_FROM:
+            parts = [f"{s.verdict.short_title} {s.clause}" for s in stands]
+        else:
+            parts = [self._group(group) for group in _grouped(stands)]
         return _sentence(f"{opening} {'; '.join(parts)}")
+
+    def _group(self, stands: list[_Stand]) -> str:
+        """Sources that take one position on one goal: "three articles (A, B and C) say ...", at
+        the softest hedge among them (what each of them says at least), or one by name."""
+        if len(stands) == 1:
+            return f"{stands[0].verdict.short_title} {stands[0].clause}"
+        names = join_words([s.verdict.short_title for s in stands])
+        count = self.words.number(len(stands))
+        position, goal, _, subject = stands[0].said
+        hedge = max((s.said[2] for s in stands), key=_softness)
+        phrase = self.words.says_many(position, hedge, goal, subject)
+        return f"{self.words.many.format(count=count, sources=names)} {phrase}"
 
     def _reconcile(self, d: Disagreement, citations: tuple[Candidate, ...]) -> str:
         by_iri = {c.claim: c for c in citations}
@@ -260,7 +294,7 @@ class Summariser:
                     per_source.setdefault(c.short_title, []).append(figure)
                     said |= numbers(figure)
         return [
-            _sentence(self.words.figures.format(source=title, figures=_join(found[:3])))
+            _sentence(self.words.figures.format(source=title, figures=join_words(found[:3])))
             for title, found in per_source.items()
         ]
 
@@ -289,5 +323,5 @@ class Summariser:
             else:
                 names = [self.label(g) for c in claims for g in sorted(c.goals)]
             if names:
-                sentences.append(_sentence(f"{title} {verb} {_join(names[:MAX_LISTED])}"))
+                sentences.append(_sentence(f"{title} {verb} {join_words(names[:MAX_LISTED])}"))
         return sentences[:3]

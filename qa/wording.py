@@ -22,6 +22,7 @@ class Position:
     effect: bool  # an effect's phrase follows its subject; a stance's is the source's advice
     says: dict[str, str]  # by hedge slug
     side: str
+    says_many: dict[str, str]  # a stance's phrase for several sources, by hedge slug
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Wording:
     classes: dict[str, str]
     openings: dict[str, str]
     only_one: str
+    many: str  # several sources that say the same: "three articles (A, B and C)"
+    many_effect: str
+    numbers: tuple[str, ...]  # number words from zero
+    corpus_named: str
+    corpus_counted: str
     itself: str
     reasons: dict[str, str]  # why the sides of a disagreement differ, by its type
     hedges: dict[str, str]  # how firmly a passage says it, by hedge slug
@@ -48,6 +54,22 @@ class Wording:
         text = found.says.get(hedge) or found.says["possible"]
         return " ".join(text.format(goal=goal, subject=subject).split())
 
+    def says_many(self, slug: str, hedge: str, goal: str = "", subject: str = "it") -> str:
+        """The phrase of a position with several sources as its subject: "say running after leg
+        day helps recovery", "advise against running after leg day"."""
+        found = self.positions[slug]
+        if found.effect:
+            text = self.many_effect.format(subject=subject, says=self.says(slug, hedge, goal))
+        else:
+            text = (found.says_many.get(hedge) or found.says_many["possible"]).format(
+                subject=subject
+            )
+        return " ".join(text.split())
+
+    def number(self, n: int) -> str:
+        """A count in words ("three"), in figures past the words the file has."""
+        return self.numbers[n] if 0 <= n < len(self.numbers) else str(n)
+
     def condition(self, slug: str, label: str) -> str:
         """A reconciling condition in plain words ("an easy run"), or its label."""
         return self.conditions.get(slug, label)
@@ -63,6 +85,7 @@ def _position(slug: str, entry: dict[str, Any]) -> Position:
         effect=bool(entry.get("effect", False)),
         says={h: str(entry["says"][h]) for h in HEDGES},
         side=str(entry["side"]),
+        says_many={h: str(entry["says_many"][h]) for h in HEDGES} if "says_many" in entry else {},
     )
 
 
@@ -76,6 +99,11 @@ def wording() -> Wording:
         classes={str(k): str(v) for k, v in data["classes"].items()},
         openings={str(k): str(v) for k, v in data["openings"].items()},
         only_one=str(data["only_one"]),
+        many=str(data["many"]),
+        many_effect=str(data["many_effect"]),
+        numbers=tuple(str(n) for n in data["numbers"]),
+        corpus_named=str(data["corpus_named"]),
+        corpus_counted=str(data["corpus_counted"]),
         itself=str(data["itself"]),
         reasons={str(k): str(v) for k, v in data["reasons"].items()},
         hedges={str(k): str(v) for k, v in data["hedges"].items()},

@@ -16,9 +16,11 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+import yaml
 from waitress.server import create_server
 
 from kg.build import BuildReport, build
+from kg.config import library_dir
 from kg.resources import bundled_corpus
 from kg.store import EmbeddedStore, open_store
 from qa.engine import Engine
@@ -114,9 +116,9 @@ class Server:
             return error.code, error.headers, error.read()
 
 
-@pytest.fixture(scope="session")
-def server(built: Built) -> Iterator[Server]:
-    app = create_app({"DATA_DIR": str(built.data_dir), "SPARQL_ROW_LIMIT": 1000})
+def serve(data_dir: Path) -> Iterator[Server]:
+    """The app over a build, served by waitress on a free loopback port until closed."""
+    app = create_app({"DATA_DIR": str(data_dir), "SPARQL_ROW_LIMIT": 1000})
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -177,10 +179,6 @@ COACH_CLAIMS = [
 def add_coach_source(data_dir: Path) -> Path:
     """A document of our own in the data folder's library, as `kgqa ingest` leaves it: every
     claim proposed. Returns its claims file."""
-    import yaml
-
-    from kg.config import library_dir
-
     library = library_dir(data_dir)
     library.mkdir(parents=True, exist_ok=True)
     (library / "900_coach.txt").write_text(COACH_TEXT, encoding="utf-8")
@@ -196,3 +194,67 @@ def add_coach_source(data_dir: Path) -> Path:
     path = library / "900_coach.claims.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def server(built: Built) -> Iterator[Server]:
+    yield from serve(built.data_dir)
+
+
+# Many sources: the bundled two, and copies of them under new names in the data folder's library,
+# each changed so that it takes sides differently. slug -> (copied source, title, short title,
+# how its claims change: directions and stances turned over, or every hedge softened).
+FLIP = {"improves": "impairs", "impairs": "improves", "recommended": "discouraged",
+        "discouraged": "recommended"}  # fmt: skip
+COPIES = {
+    "002": ("000", "Tempo Journal: A Second Look", "Tempo Journal", "flip"),
+    "003": ("001", "Pacer Weekly: The Case Against", "Pacer Weekly", "flip"),
+    "004": ("001", "Northfield Gazette: Notes for Runners", "Northfield Gazette", "soften"),
+    "005": ("000", "Stride Notes: A Reprint", "Stride Notes", "same"),
+}
+
+
+def add_copy(data_dir: Path, slug: str, of: str, title: str, short: str, change: str) -> None:
+    """A copy of bundled source `of` in the library as `slug`, its claims changed by `change`."""
+    corpus = bundled_corpus()
+    claims = yaml.safe_load(next(corpus.glob(f"{of}_*.claims.yaml")).read_text(encoding="utf-8"))
+    claims["source"] = {
+        "slug": slug,
+        "file": f"{slug}_copy.txt",
+        "title": title,
+        "short_title": short,
+        "url": f"https://example.org/{slug}",
+        "publisher": f"{short} Press",
+        "language": "en",
+    }
+    for claim in claims["claims"]:
+        if change == "flip" and claim["kind"] in ("effect", "recommendation"):
+            for key in ("direction", "stance"):
+                if key in claim:
+                    claim[key] = FLIP.get(claim[key], claim[key])
+        elif change == "soften":
+            claim["hedge"] = "possible"
+    library = library_dir(data_dir)
+    library.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(next(corpus.glob(f"{of}_*.txt")), library / f"{slug}_copy.txt")
+    text = yaml.safe_dump(claims, sort_keys=False, allow_unicode=True)
+    (library / f"{slug}.claims.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def many_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Six sources: the bundled two and four changed copies (kept in the library), built."""
+    data_dir = tmp_path_factory.mktemp("many")
+    for slug, (of, title, short, change) in COPIES.items():
+        add_copy(data_dir, slug, of, title, short, change)
+    return Built(data_dir=data_dir, report=build(bundled_corpus(), data_dir))
+
+
+@pytest.fixture(scope="session")
+def many_engine(many_built: Built) -> Engine:
+    return Engine(open_store(many_built.data_dir))
+
+
+@pytest.fixture(scope="session")
+def many_server(many_built: Built) -> Iterator[Server]:
+    yield from serve(many_built.data_dir)

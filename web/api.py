@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from kg.disagreements import to_json
+from kg.disagreements import among_sources, to_json
 from kg.errors import InputError
 from kg.vocab import CLAIM, CONCEPT
 from qa.engine import Engine
@@ -27,6 +29,23 @@ def question_arg() -> str:
     return values[0]
 
 
+MAX_SOURCES = 12  # sources one request may name
+
+
+def sources_arg(known: Iterable[str]) -> list[str]:
+    """The source slugs a request names (`?sources=a,b`, or `sources` repeated as a form sends
+    it), each once, in the order given; InputError for an unknown one or too many."""
+    names = set(known)
+    asked = (p.strip() for v in request.args.getlist("sources") for p in v.split(","))
+    wanted = list(dict.fromkeys(p for p in asked if p))
+    unknown = [w for w in wanted if w not in names]
+    if unknown:
+        raise InputError(f"no source {unknown[0]!r}; the sources are: {', '.join(sorted(names))}")
+    if len(wanted) > MAX_SOURCES:
+        raise InputError(f"name at most {MAX_SOURCES} sources ({len(wanted)} given)")
+    return wanted
+
+
 @bp.get("/ask")
 def ask() -> Response:
     return jsonify(engine().ask(question_arg()).to_json())
@@ -34,10 +53,24 @@ def ask() -> Response:
 
 @bp.get("/sources")
 def sources() -> Response:
+    """Every source, however many, in the corpus's order, with what it contributes: its claims,
+    the questions it answers differently from another source, and those it answers two ways."""
+    eng = engine()
+    counts = eng.catalog.per_source
     return jsonify(
         [
-            {"id": s.iri, "slug": s.slug, "title": s.title, "short_title": s.short_title}
-            for s in engine().sources.values()
+            {
+                "id": s.iri,
+                "slug": s.slug,
+                "title": s.title,
+                "short_title": s.short_title,
+                "url": s.url,
+                "publisher": s.publisher,
+                "claims": counts[s.slug].claims if s.slug in counts else 0,
+                "disagreements": counts[s.slug].across if s.slug in counts else 0,
+                "differs_from_itself": counts[s.slug].within if s.slug in counts else 0,
+            }
+            for s in sorted(eng.sources.values(), key=lambda s: s.slug)
         ]
     )
 
@@ -71,8 +104,10 @@ def _claim_json(iri: str) -> dict[str, object]:
 
 @bp.get("/claims")
 def claims() -> Response:
-    """Claims, filtered by ?source=<slug> and ?concept=<slug> (the concept or anything narrower)."""
+    """Claims, filtered by ?source=<slug> or ?sources=<slug>,<slug>,... and ?concept=<slug> (the
+    concept or anything narrower)."""
     eng = engine()
+    chosen = set(sources_arg(eng.catalog.per_source))
     source = request.args.get("source")
     concept = request.args.get("concept")
     wanted: set[str] | None = None
@@ -85,6 +120,7 @@ def claims() -> Response:
         _claim_json(claim)
         for claim, f in sorted(eng.catalog.facets.items(), key=lambda kv: (kv[1].slug, kv[1].start))
         if (source is None or f.slug == source)
+        and (not chosen or f.slug in chosen)
         and (wanted is None or wanted & (f.activities | f.goals | f.caveats))
     ]
     return jsonify(found)
@@ -118,8 +154,13 @@ def entity(slug: str) -> Response:
 
 @bp.get("/disagreements")
 def disagreements() -> Response:
-    """Every disagreement node, as `kgqa disagreements --json` prints them."""
+    """Every disagreement node, as `kgqa disagreements --json` prints them; with
+    ?sources=<slug>,<slug>,... those the named sources take part in, kept to their claims (as
+    /compare shows them)."""
     eng = engine()
-    return jsonify(
-        [to_json(row, eng.catalog.passages, eng.labels) for row in eng.catalog.disagreement_list]
-    )
+    rows = eng.catalog.disagreement_list
+    chosen = sources_arg(eng.catalog.per_source)
+    if chosen:
+        slug_of = {iri: f.slug for iri, f in eng.catalog.facets.items()}
+        rows = among_sources(rows, slug_of, set(chosen))
+    return jsonify([to_json(row, eng.catalog.passages, eng.labels) for row in rows])

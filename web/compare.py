@@ -1,7 +1,9 @@
-"""Compare: the disputed questions side by side, with the reason they differ in plain words; each
-activity-and-goal pair with every source's stance (a row per pair, a column per source); and
-source against source. Every "disagree" here is a disagreement node of the graph
-(kg.disagreements), the same list the home page counts and the answers show."""
+"""Compare: the sources a reader picks (any number; by default the few with the most claims),
+side by side: the disputed questions with the reason they differ in plain words; each
+activity-and-goal pair with every chosen source's stance (a row per pair, a column per source);
+and, with two chosen, source against source. Every "disagree" here is a disagreement node of the
+graph (kg.disagreements), the same list the home page counts and the answers show, kept to the
+chosen sources' claims."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from kg.disagreements import DisagreementRow, Passage, to_json
+from kg.disagreements import DisagreementRow, Passage, among_sources, to_json
 from kg.positions import Rules, slug
 from qa.catalog import Facets
 from qa.wording import Wording, wording
-from web.api import engine
+from web.api import engine, sources_arg
 
 bp = Blueprint("compare", __name__)
 
 MAX_ROWS, MAX_COLUMNS = 14, 12
+SHOWN_FIRST = 4  # sources shown when none are chosen: those with the most claims
 SYMBOL = {"improves": "↑", "impairs": "↓", "no-effect": "=", "depends": "~"}
 
 
@@ -143,13 +146,18 @@ def plain_disagreement(
 @bp.get("/compare")
 def compare() -> str:
     eng = engine()
-    facets = eng.catalog.facets
-    disagreements = eng.catalog.disagreement_list
+    sources = sorted(eng.sources.values(), key=lambda s: s.slug)
+    claims = Counter(f.slug for f in eng.catalog.facets.values())
+    counts = {s.slug: claims.get(s.slug, 0) for s in sources}
+    first = sorted(sorted(counts, key=lambda s: (-counts[s], s))[:SHOWN_FIRST])
+    slugs = sorted(sources_arg(counts)) or first
+    facets = {iri: f for iri, f in eng.catalog.facets.items() if f.slug in slugs}
+    slug_of = {iri: f.slug for iri, f in eng.catalog.facets.items()}
+    disagreements = among_sources(eng.catalog.disagreement_list, slug_of, set(slugs))
     rules = eng.rules
     rows, columns, table = matrix(facets, disagreements, rules)
     labels = {slug(k): v for k, v in eng.labels.items()}
-    slugs = sorted({s.slug for s in eng.sources.values()})
-    titles = {s.slug: s.short_title for s in eng.sources.values()}
+    titles = {s.slug: s.short_title for s in sources}
     activity, goal = request.args.get("activity", ""), request.args.get("goal", "")
     selected: dict[str, list[tuple[str, Facets]]] = {}
     if activity and goal:
@@ -157,7 +165,7 @@ def compare() -> str:
             selected.setdefault(f.slug, []).append((iri, f))
     versus = (
         source_against_source(facets, disagreements, rules, slugs[0], slugs[1], titles)
-        if len(slugs) >= 2
+        if len(slugs) == 2
         else {}
     )
     words = wording()
@@ -167,7 +175,10 @@ def compare() -> str:
         table=table,
         words=words,
         labels=labels,
+        sources=sources,
+        counts=counts,
         slugs=slugs,
+        chosen=",".join(slugs) if slugs != first else None,  # links keep a reader's choice
         titles=titles,
         symbol=SYMBOL,
         activity=activity,

@@ -42,7 +42,8 @@ def home() -> str:
     return render_template(
         "home.html",
         examples=EXAMPLES,
-        sources=list(eng.sources.values()),
+        sources=sorted(eng.sources.values(), key=lambda s: s.slug),
+        counts=eng.catalog.per_source,
         claims=len(eng.catalog.facets),
         disagreements=eng.catalog.disagreement_list,
     )
