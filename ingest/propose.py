@@ -160,6 +160,8 @@ class Proposer:
         goals = list(dict.fromkeys(g for g, _, _ in r.goals))
         quantities = find_quantities(r.clause.span.text, self.cues)
         confidence_cut = 0.0 if named else INHERITED_PENALTY
+        if r.has("reported"):  # someone else's view, reported: it takes no side of the author's
+            return [_confident({**base, "kind": "fact", "goals": goals}, INHERITED_PENALTY)]
         if quantities:
             found = {**base, "kind": "quantity", "quantity": quantities[0], "goals": goals}
             return [_confident(found, confidence_cut if not named else 0.0)]

@@ -16,8 +16,9 @@ from ingest.flags import ASPECTS, Flag, open_flags
 from ingest.review import Claim, Review, find_source, rebuild
 from kg.cli import data_dir_option
 from kg.config import data_dir as default_data_dir
+from kg.config import library_dir
 from kg.errors import InputError
-from kg.ontology import Ontology, load_ontology
+from kg.ontology import Ontology, concept_files, load_ontology
 
 SENTENCE_END = re.compile(r"[.!?]\s|\n")
 KEYS = {
@@ -199,7 +200,7 @@ def review_command(source: str, data_dir: Path | None) -> None:
     at the end when anything changed."""
     data = data_dir or default_data_dir()
     found = find_source(data, source)
-    ontology = load_ontology()
+    ontology = load_ontology(extra=concept_files(library_dir(data)))  # with proposed concepts
     review = Review(data, found, ontology)
     document = found.path.parent / str(review.source_file())
     text = document.read_text(encoding="utf-8")

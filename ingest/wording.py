@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
-VERBS = {
-    "improves": "helps",
-    "impairs": "works against",
-    "no-effect": "does not harm",
-    "depends": "has an effect that depends on conditions on",
-}
-STANCES = {
-    "recommended": "is advised",
-    "discouraged": "is advised against",
-    "conditional": "is advised only under conditions",
-    "optional": "is fine but not needed",
-}
-MODALS = {"possible": "may", "likely": "can", "certain": ""}
+import yaml
+
+
+@cache
+def _wording() -> dict[str, Any]:
+    """ingest/data/wording.yaml: the words summaries are made of."""
+    text = files("ingest").joinpath("data", "wording.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
 
 
 def _names(slugs: list[str]) -> str:
@@ -29,22 +27,25 @@ def _names(slugs: list[str]) -> str:
 
 def summary(claim: dict[str, Any]) -> str:
     """A one-line paraphrase: "running after leg day may help recovery"."""
-    subject = _names(claim.get("activities") or []) or "this"
+    words = _wording()
+    subject = _names(claim.get("activities") or []) or words["subject_alone"]
     if claim.get("context"):
         subject += f" after {_names(claim['context'])}"
     goals = _names(claim.get("goals") or [])
-    modal = MODALS[claim.get("hedge", "certain")]
+    modal = words["modals"][claim.get("hedge", "certain")]
     kind = claim["kind"]
     if kind == "effect":
-        verb = VERBS[claim["direction"]]
+        verb = words["effects"][claim["direction"]]["after_modal" if modal else "plain"]
         return " ".join(w for w in (subject, modal, verb, goals) if w)
     if kind == "recommendation":
-        return f"{subject} {STANCES[claim['stance']]}"
+        return f"{subject} {words['stances'][claim['stance']]}"
     if kind == "alternative":
-        return f"{subject} can stand in for {claim['instead_of'].replace('-', ' ')}"
+        instead = claim["instead_of"].replace("-", " ")
+        return str(words["alternative"]).format(subject=subject, instead=instead)
     if kind == "quantity":
-        return f"{claim['quantity']['text']} ({subject})"
-    return f"a statement about {_names([*(claim.get('activities') or []), *(claim.get('goals') or [])])}"
+        return str(words["quantity"]).format(figure=claim["quantity"]["text"], subject=subject)
+    topics = _names([*(claim.get("activities") or []), *(claim.get("goals") or [])])
+    return str(words["fact"]).format(topics=topics)
 
 
 def claim_id(claim: dict[str, Any], taken: set[str]) -> str:

@@ -69,6 +69,19 @@ def test_hedge_is_the_weakest_modal_cue(proposer: Proposer, sentence: str, hedge
     assert _one(proposer, sentence)["hedge"] == hedge
 
 
+def test_a_view_the_author_only_reports_takes_no_side(proposer: Proposer) -> None:
+    own = _one(proposer, "A run after leg day speeds up recovery.")
+    reported = _one(proposer, "Many blogs claim that a run after leg day speeds up recovery.")
+    assert own["direction"] == "improves"
+    assert reported["kind"] == "fact" and "direction" not in reported
+
+
+def test_a_hedged_no_effect_summary_reads_as_english(proposer: Proposer) -> None:
+    claim = _one(proposer, "An easy jog after leg day may not hurt muscle growth.")
+    assert claim["direction"] == "no-effect"
+    assert " may not harm " in claim["summary"]
+
+
 def test_advice_cues_give_a_stance(proposer: Proposer) -> None:
     assert _one(proposer, "Skip the run if your legs are sore.")["stance"] == "discouraged"
     assert _one(proposer, "Running with sore legs is not recommended.")["stance"] == "discouraged"
