@@ -15,6 +15,8 @@ from kg.vocab import CONCEPT
 
 CUE_WINDOW = 3  # a cue this many tokens before a mention applies to it (role, negation, context)
 FOLLOWING_PENALTY = 2  # a direction cue after a goal counts as this much further than one before
+# cues matched on their exact words only: lemmas merge "could" into "can" and "as" into "a"
+EXACT_ROLES = frozenset({"hedge", "caveat-role"})
 
 
 def slug(iri: str) -> str:
@@ -53,7 +55,7 @@ def read_clause(clause: Clause, mentions: list[Mention]) -> Reading:
     for m in inside:
         if m.kind == CUE_KIND:
             role, _, value = m.key.partition(":")
-            if role != "hedge" or m.how == "exact":  # "could" is lemmatised to "can"
+            if role not in EXACT_ROLES or m.how == "exact":
                 reading.cues.setdefault(role, []).append((value, m.start, m.end))
     for m in inside:
         if m.kind == "activity":
