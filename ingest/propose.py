@@ -85,6 +85,10 @@ class Proposer:
             tuple(t.lower_ for t in self.nlp.make_doc(p)) for p in self.cues.phrases("clause")
         )
         self.known_labels = label_lemmas(ontology, self.nlp)
+        self.imperatives = {
+            tuple(t.lower_ for t in self.nlp.make_doc(c.phrase)): c.value
+            for c in self.cues.of("imperative")
+        }
 
     def propose(self, text: str) -> Proposals:
         docs: dict[int, list[Mention]] = {}
@@ -204,19 +208,32 @@ class Proposer:
         return topic.subject[0] if topic.subject else None
 
     def _stance(self, r: Reading) -> str | None:
+        """Advice: a stance cue anywhere, or an imperative at an opening of the clause; advice
+        for something under a condition ("if", "unless", "until") is conditional."""
         found = set(r.values("stance"))
-        first = r.clause.span[0]
-        words = [t for t in r.clause.span[:4] if t.is_alpha]
-        opening = next((t for t in words if t.lower_ not in self.cues.phrases("hedge")), first)
-        imperative = [
-            c.value
-            for c in self.cues.of("imperative")
-            if c.phrase == opening.lower_ and opening.lower_ == opening.lemma_.lower()
-        ]
-        found.update(imperative[:1])
-        if first.lower_ == "if" and found & {"recommended"}:
+        openings = self._openings(r)
+        doc = r.clause.doc
+        for words, value in self.imperatives.items():
+            for i in openings:
+                verb = doc[i : i + len(words)]
+                if tuple(t.lower_ for t in verb) == words and verb[0].lower_ == verb[0].lemma_.lower():
+                    found.add(value)
+        if "recommended" in found and r.has("condition"):
             found.add("conditional")
         return next((s for s in STANCE_ORDER if s in found), None)
+
+    def _openings(self, r: Reading) -> set[int]:
+        """Where a clause's verb may stand: its first word past hedges and connectives ("So
+        maybe skip ..."), and the word after the comma that closes an opening condition."""
+        span = r.clause.span
+        passed = self.cues.phrases("hedge") | self.cues.phrases("connective")
+        first = next((t.i for t in span if t.is_alpha and t.lower_ not in passed), span.start)
+        openings = {first}
+        if any(start == first for _, start, _ in r.cues.get("condition", [])):
+            comma = next((t.i for t in span if t.i > first and t.text == ","), None)
+            if comma is not None:
+                openings.add(comma + 1)
+        return openings
 
 
 def _names(r: Reading, label: str) -> bool:

@@ -15,8 +15,9 @@ from kg.vocab import CONCEPT
 
 CUE_WINDOW = 3  # a cue this many tokens before a mention applies to it (role, negation, context)
 FOLLOWING_PENALTY = 2  # a direction cue after a goal counts as this much further than one before
-# cues matched on their exact words only: lemmas merge "could" into "can" and "as" into "a"
-EXACT_ROLES = frozenset({"hedge", "caveat-role"})
+# cues matched on their exact words only: lemmas merge "could" into "can" and "as" into "a", and
+# advice is a verb's base form ("skip", not "skipping")
+EXACT_ROLES = frozenset({"hedge", "caveat-role", "stance"})
 
 
 def slug(iri: str) -> str:
