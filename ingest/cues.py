@@ -21,7 +21,7 @@ CUE_ROLES = frozenset(
         "concept", "inverse", "direction", "change", "negation", "flip", "hedge", "stance",
         "imperative", "alternative", "replaced", "context", "caveat-role", "clause", "anaphor",
         "list-opener", "source-needed", "approx", "bound", "unit", "reported", "condition",
-        "connective",
+        "connective", "joint",
     }
 )  # fmt: skip
 # roles a text names directly (the rest are read from the tokens around a mention)

@@ -23,7 +23,13 @@ from ingest.concepts import concepts_graph, enumerated_terms, label_lemmas, new_
 from ingest.cues import Cues, load_cues
 from ingest.passages import Clause, passages
 from ingest.quantities import find_quantities
-from ingest.reading import Reading, goal_direction, read_clause
+from ingest.reading import (
+    Reading,
+    goal_direction,
+    inherit_goals,
+    read_clause,
+    split_compound,
+)
 from ingest.wording import claim_id, summary
 from kg.anchor import occurrences
 from kg.claims import read_claim
@@ -85,6 +91,8 @@ class Proposer:
             tuple(t.lower_ for t in self.nlp.make_doc(p)) for p in self.cues.phrases("clause")
         )
         self.known_labels = label_lemmas(ontology, self.nlp)
+        self.joints = self.cues.phrases("joint")
+        self.passed = self.cues.phrases("connective")
         self.imperatives = {
             tuple(t.lower_ for t in self.nlp.make_doc(c.phrase)): c.value
             for c in self.cues.of("imperative")
@@ -96,7 +104,12 @@ class Proposer:
         for clause in passages(text, self.nlp, self.boundaries):
             if id(clause.doc) not in docs:
                 docs[id(clause.doc)] = self.matcher.mentions(clause.doc)
-            readings.append(read_clause(clause, docs[id(clause.doc)]))
+            mentions = docs[id(clause.doc)]
+            for part in split_compound(
+                read_clause(clause, mentions), mentions, self.joints, self.passed
+            ):
+                inherit_goals(part, readings[-1] if readings else None)
+                readings.append(part)
         concepts = self._new_concepts(readings, docs)
         ontology = self.ontology
         if concepts:

@@ -102,3 +102,67 @@ def goal_direction(reading: Reading, goal: int, inverse: bool, cues: Cues) -> st
     if negated(reading, start):
         value = cues.flips.get(value, value)
     return value
+
+
+SUBJECT_REACH = 4  # an activity this many tokens past a joint opens a clause of its own
+SAYING_ROLES = ("direction", "change", "stance", "hedge")  # cues that say something of a subject
+
+
+def _says_something(reading: Reading) -> bool:
+    return bool(reading.activities) and (
+        bool(reading.goals) or any(reading.has(role) for role in SAYING_ROLES)
+    )
+
+
+def split_compound(
+    reading: Reading, mentions: list[Mention], joints: frozenset[str], passed: frozenset[str]
+) -> list[Reading]:
+    """A clause of coordinated clauses with subjects of their own ("an easy jog will not hurt
+    your gains, a hard sprint session can hurt you") cut where a new subject opens: at a comma
+    or a joint word ("while") with an activity within reach after it (past connectives, and no
+    verb in "-ing" before it), when the part before names an activity and says something of it;
+    never inside an enumeration ("like cycling, walking or swimming").
+    """
+    clause = reading.clause
+    doc = clause.doc
+    starts = {a for _, a in reading.activities}
+    parts, begin = [], clause.start
+    openers = [s for _, s, _ in reading.cues.get("list-opener", [])]
+    listed = min(openers, default=clause.end)
+    for token in clause.span[1:]:
+        if token.text != "," and token.lower_ not in joints or token.i > listed:
+            continue  # not a joint, or a comma between the items of a list ("like a, b, c")
+        after = token.i + 1
+        while after < clause.end and doc[after].lower_ in passed:
+            after += 1
+        subject = next((s for s in sorted(starts) if after <= s < after + SUBJECT_REACH), None)
+        if subject is None or after in openers:
+            continue  # no subject, or a list (", such as squats")
+        if any(t.lower_.endswith("ing") for t in doc[after:subject]):
+            continue  # an object (", using proper technique")
+        end = token.i
+        while end > begin + 1 and doc[end - 1].text in ",;":
+            end -= 1
+        left = read_clause(_part(clause, begin, end, begin == clause.start), mentions)
+        if _says_something(left):
+            parts.append(left)
+            begin = token.i + 1 if token.text == "," else token.i
+    if not parts:
+        return [reading]
+    return [*parts, read_clause(_part(clause, begin, clause.end, False), mentions)]
+
+
+def _part(clause: Clause, start: int, end: int, first: bool) -> Clause:
+    return Clause(clause.doc, start, end, clause.offset, clause.sentence, first and clause.first)
+
+
+def inherit_goals(reading: Reading, before: Reading | None) -> None:
+    """A later clause of a sentence that gives a direction but names no goal speaks of the goals
+    of the clause before it ("jogging helps recovery, but sprinting hurts it")."""
+    if reading.goals or before is None or reading.clause.first:
+        return
+    if before.clause.sentence != reading.clause.sentence:
+        return
+    if reading.has("direction") or reading.has("change"):
+        end = reading.clause.end
+        reading.goals = [(goal, end, inverse) for goal, _, inverse in before.goals]
