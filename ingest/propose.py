@@ -1,7 +1,8 @@
 """Claim proposals: a document's text -> claims in the claims YAML format, marked `proposed`.
 
 Each clause (ingest.passages) is read through the shared ontology matcher (kg.matching) with the
-cues of ingest/data/cues.tsv (ingest.reading), then given a kind: a figure with a unit is a
+cues of ingest/data/cues.tsv (ingest.reading), cut again where a new subject opens ("X helps, a hard
+Y can hurt"), then given a kind: a figure with a unit is a
 quantity; an alternative cue with an activity an alternative; advice (a stance cue, or an
 imperative opening) a recommendation; goals with a direction an effect (one claim per direction);
 any other clause naming a concept a fact. A clause naming no activity speaks of the previous
@@ -229,7 +230,10 @@ class Proposer:
         for words, value in self.imperatives.items():
             for i in openings:
                 verb = doc[i : i + len(words)]
-                if tuple(t.lower_ for t in verb) == words and verb[0].lower_ == verb[0].lemma_.lower():
+                if (
+                    tuple(t.lower_ for t in verb) == words
+                    and verb[0].lower_ == verb[0].lemma_.lower()
+                ):
                     found.add(value)
         if "recommended" in found and r.has("condition"):
             found.add("conditional")

@@ -130,7 +130,7 @@ def split_compound(
     openers = [s for _, s, _ in reading.cues.get("list-opener", [])]
     listed = min(openers, default=clause.end)
     for token in clause.span[1:]:
-        if token.text != "," and token.lower_ not in joints or token.i > listed:
+        if (token.text != "," and token.lower_ not in joints) or token.i > listed:
             continue  # not a joint, or a comma between the items of a list ("like a, b, c")
         after = token.i + 1
         while after < clause.end and doc[after].lower_ in passed:

@@ -144,3 +144,66 @@ def test_the_coach_blog_gold_uses_its_proposed_concept(proposer: Proposer) -> No
         [(DATA / "coach_blog.txt", DATA / "coach_blog.claims.yaml")], proposer
     )
     assert scores.gold > 30 and scores.recall >= 0.8
+
+
+def _all(proposer: Proposer, text: str) -> list[dict[str, object]]:
+    return proposer.propose("Running After Leg Day\n\n" + text).claims
+
+
+def test_an_article_is_not_the_reason_word_as(proposer: Proposer) -> None:
+    claim = _one(proposer, "Running after leg day at a high intensity hinders muscle growth.")
+    assert claim["caveats"] == {"condition": ["high-intensity"]}
+
+
+def test_advice_opens_a_clause_or_follows_an_opening_condition(proposer: Proposer) -> None:
+    assert _one(proposer, "Don't run after leg day.")["stance"] == "discouraged"
+    assert _one(proposer, "If your legs feel fine, go for a short run.")["stance"] == "conditional"
+    assert "stance" not in _one(proposer, "Most runners don't stretch after leg day.")
+
+
+def test_advice_restricted_by_unless_is_conditional(proposer: Proposer) -> None:
+    claim = _one(proposer, "Stretching is recommended unless your legs are sore.")
+    assert claim["stance"] == "conditional"
+    assert claim["caveats"] == {"condition": ["sore-legs"]}
+
+
+def test_an_evaluative_phrase_is_advice(proposer: Proposer) -> None:
+    assert _one(proposer, "Running after leg day is a bad idea.")["stance"] == "discouraged"
+
+
+def test_not_only_is_no_negation(proposer: Proposer) -> None:
+    claim = _one(proposer, "Running not only burns calories but also improves endurance.")
+    assert claim["direction"] == "improves"
+
+
+def test_coordinated_clauses_with_their_own_subjects_take_their_own_directions(
+    proposer: Proposer,
+) -> None:
+    claims = _all(proposer, "Swimming helps recovery, a hard run can hurt it, and walking is fine.")
+    found = [(c["activities"], c.get("goals"), c.get("direction")) for c in claims]
+    assert found[:2] == [
+        (["swimming"], ["recovery"], "improves"),
+        (["running"], ["recovery"], "impairs"),
+    ]
+    assert claims[2]["activities"] == ["walking"] and "direction" not in claims[2]
+
+
+def test_while_without_a_comma_and_a_semicolon_end_a_clause(proposer: Proposer) -> None:
+    claims = _all(proposer, "Stretching helps recovery while sprinting hinders it.")
+    assert [(c["activities"], c["direction"]) for c in claims] == [
+        (["stretching"], "improves"),
+        (["sprint-intervals"], "impairs"),
+    ]
+    claims = _all(proposer, "A slow jog won't hurt muscle growth; it improves blood flow.")
+    assert [(c["goals"], c["direction"]) for c in claims] == [
+        (["muscle-growth"], "no-effect"),
+        (["blood-flow"], "improves"),
+    ]
+
+
+def test_a_list_after_a_comma_is_not_a_new_clause(proposer: Proposer) -> None:
+    claims = _all(
+        proposer, "Joggers who are stretching daily, walking, and swimming improve recovery."
+    )
+    assert len(claims) == 1
+    assert claims[0]["activities"] == ["stretching", "walking", "swimming"]
