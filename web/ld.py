@@ -133,7 +133,7 @@ def resource(kind: str, rest: str = "") -> Response | str:
     ]
     if not properties:
         abort(404, description=f"nothing is known about <{iri}>")
-    claims: dict[str, list[dict[str, str]]] = defaultdict(list)
+    claims: dict[str, list[dict[str, str | bool]]] = defaultdict(list)
     if kind == "concept":
         include = bool(current_app.config["INCLUDE_PROPOSED"])
         rows, claims_cut = _rows(CONCEPT_CLAIMS_WITH_PROPOSED if include else CONCEPT_CLAIMS, iri)
