@@ -116,9 +116,10 @@ class Server:
             return error.code, error.headers, error.read()
 
 
-def serve(data_dir: Path) -> Iterator[Server]:
-    """The app over a build, served by waitress on a free loopback port until closed."""
-    app = create_app({"DATA_DIR": str(data_dir), "SPARQL_ROW_LIMIT": 1000})
+def serve(data_dir: Path, **config: object) -> Iterator[Server]:
+    """The app over a build, served by waitress on a free loopback port until closed; config
+    adds to the app's (e.g. REVIEW=True, INCLUDE_PROPOSED=True)."""
+    app = create_app({"DATA_DIR": str(data_dir), "SPARQL_ROW_LIMIT": 1000, **config})
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -99,6 +99,7 @@ def _claim_json(iri: str) -> dict[str, object]:
         "caveats": sorted(f.caveats),
         "attributed_to": f.authority,
         "source_needed": f.source_needed,
+        "reviewed": f.reviewed,  # False for a proposed claim (listed only with --include-proposed)
     }
 
 

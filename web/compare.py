@@ -3,7 +3,8 @@ side by side: the disputed questions with the reason they differ in plain words;
 activity-and-goal pair with every chosen source's stance (a row per pair, a column per source);
 and, with two chosen, source against source. Every "disagree" here is a disagreement node of the
 graph (kg.disagreements), the same list the home page counts and the answers show, kept to the
-chosen sources' claims."""
+chosen sources' claims. Claims no one has reviewed are in the catalogue only with
+--include-proposed, and then marked "not yet reviewed" wherever they show."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ SYMBOL = {"improves": "↑", "impairs": "↓", "no-effect": "=", "depends": "~"}
 class Cell:
     stances: dict[str, tuple[str, ...]]  # source slug -> directions, e.g. ("improves", "impairs")
     contested: bool = False  # its claims sit on two sides of a disagreement across sources
+    # (source slug, direction) said only by claims no one reviewed (with --include-proposed)
+    unreviewed: frozenset[tuple[str, str]] = frozenset()
 
 
 def effect_claims(facets: dict[str, Facets]) -> dict[tuple[str, str], list[tuple[str, Facets]]]:
@@ -76,11 +79,15 @@ def matrix(
     table = {}
     for key, items in cells.items():
         stances: dict[str, set[str]] = defaultdict(set)
+        reviewed: set[tuple[str, str]] = set()
         for _, f in items:
             stances[f.slug].add(slug(f.direction or ""))
+            if f.reviewed:
+                reviewed.add((f.slug, slug(f.direction or "")))
         table[key] = Cell(
             {slug: tuple(sorted(ds)) for slug, ds in sorted(stances.items())},
             contested=len(disputed.get(key, ())) >= 2,
+            unreviewed=frozenset((s, d) for s, ds in stances.items() for d in ds) - reviewed,
         )
     return rows, columns, table
 

@@ -3,7 +3,8 @@
 An IRI <https://w3id.org/kgqa/PATH> is served at /PATH: concepts, claims, sources, authorities,
 effects, disagreements, named graphs and the ontology. RDF clients get the triples about it (as
 subject, and as object) in Turtle, N-Triples, JSON-LD or RDF/XML; browsers get a page that names
-its properties and, for a concept, every claim about it grouped by source.
+its properties and, for a concept, every claim about it grouped by source (claims no one has
+reviewed only when the server includes them, marked "not yet reviewed").
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from kg.serialize import GRAPH_TYPES
 from kg.store import EmbeddedStore, term_text
 from kg.vocab import BASE, compact_iri
 from kg.workers import QueryJob, QueryWorkers
+from qa.query import REVIEWED
 from web.api import engine
 from web.backend import backend
 from web.flags import flag_form
@@ -30,14 +32,18 @@ DESCRIBE = """CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION
 WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?iri { ?s ?p ?o } }"
 GRAPH_OF = {BASE + "ontology": BASE + "graph/ontology"}
 PROPERTIES = "SELECT ?iri ?p ?o WHERE { ?iri ?p ?o } ORDER BY ?p ?o"
-CONCEPT_CLAIMS = """
+_CONCEPT_CLAIMS = """
 SELECT DISTINCT ?iri ?claim ?slug ?summary ?quote ?role WHERE {
   ?c skos:broaderTransitive* ?iri .
   { ?claim kgqa:activity ?c . BIND("activity" AS ?role) } UNION { ?claim kgqa:goal ?c . BIND("goal" AS ?role) }
   UNION { ?claim kgqa:caveat ?c . BIND("caveat" AS ?role) } UNION { ?claim kgqa:insteadOf ?c . BIND("alternative to" AS ?role) }
   ?claim schema:appearance/kgqa:slug ?slug ; schema:description ?summary ;
          kgqa:citation/oa:hasSelector/oa:exact ?quote .
+  #REVIEWED
 } ORDER BY ?slug ?claim"""
+# a concept's page lists claims no one reviewed only when the server includes them (marked)
+CONCEPT_CLAIMS = _CONCEPT_CLAIMS.replace("#REVIEWED", REVIEWED)
+CONCEPT_CLAIMS_WITH_PROPOSED = _CONCEPT_CLAIMS.replace("#REVIEWED", "")
 FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 KINDS = ("concept", "claim", "source", "authority", "effect", "disagreement", "graph", "ontology")
 PAGE_ROWS = 2_000  # rows a page lists at most (a concept with more claims says so)
@@ -127,15 +133,19 @@ def resource(kind: str, rest: str = "") -> Response | str:
     ]
     if not properties:
         abort(404, description=f"nothing is known about <{iri}>")
-    claims: dict[str, list[dict[str, str]]] = defaultdict(list)
+    claims: dict[str, list[dict[str, str | bool]]] = defaultdict(list)
     if kind == "concept":
-        rows, claims_cut = _rows(CONCEPT_CLAIMS, iri)
+        include = bool(current_app.config["INCLUDE_PROPOSED"])
+        rows, claims_cut = _rows(CONCEPT_CLAIMS_WITH_PROPOSED if include else CONCEPT_CLAIMS, iri)
         cut = cut or claims_cut
+        proposed = engine().catalog.proposed
         for r in rows:
+            claim = term_text(r["claim"]) or ""
             claims[term_text(r["slug"]) or ""].append(
                 {
-                    "iri": term_text(r["claim"]) or "",
-                    "path": local_path(term_text(r["claim"]) or "") or "",
+                    "iri": claim,
+                    "path": local_path(claim) or "",
+                    "reviewed": claim not in proposed,
                     "summary": term_text(r["summary"]) or "",
                     "quote": term_text(r["quote"]) or "",
                     "role": term_text(r["role"]) or "",

@@ -96,6 +96,7 @@ def source_page(slug: str) -> str:
             "kind": f.kind,
             "source_needed": f.source_needed,
             "authority": f.authority,
+            "reviewed": f.reviewed,  # False only when the server includes proposed claims
         }
         for iri, f in found
     ]

@@ -1,5 +1,6 @@
 """The review page: claims proposed for library sources, and readers' flags, with accept, reject,
-edit and undo. Off unless the server runs with `kgqa serve --review`, and then only for this
+edit (summary, how sure, effect or advice, goals, conditions: choices from the ontology's labels)
+and undo. Off unless the server runs with `kgqa serve --review`, and then only for this
 machine; every change is a POST with the session's CSRF token, checked and written by
 ingest.review, and the graph rebuilt (the server picks the new build up)."""
 
@@ -84,6 +85,8 @@ def _claim_view(claim: Claim, flags: list[Flag], ontology: Ontology) -> dict[str
         "conditions": ", ".join(
             _label(ontology, "caveat", s) for s in (caveats or {}).get("condition", [])
         ),
+        "goals": list(claim.get("goals") or []),
+        "condition": list((caveats or {}).get("condition", [])),
         "confidence": claim.get("confidence"),
         "flags": [(ASPECTS.get(f.aspect, f.aspect), f.reason) for f in flags],
     }
@@ -111,18 +114,67 @@ def review_page() -> str:
         hedges=_choices(ontology, "hedge"),
         directions=_choices(ontology, "direction"),
         stances=_choices(ontology, "stance"),
+        goals=_choices(ontology, "goal"),
+        conditions=_choices(ontology, "caveat"),
         summary_chars=SUMMARY_CHARS,
     )
 
 
-def _edited_fields(form: Any, claim: Claim) -> dict[str, Any]:
+# the form's choices: field -> (ontology kind, what the page calls it)
+CHOICES = {
+    "hedge": ("hedge", "how sure it is"),
+    "direction": ("direction", "an effect"),
+    "stance": ("stance", "the advice"),
+    "goals": ("goal", "goals"),
+    "condition": ("caveat", "conditions"),
+}
+
+
+def _choice(form: Any, key: str, ontology: Ontology) -> str | None:
+    """One choice of the form (None when not given), checked against the ontology."""
+    value = form.get(key)
+    kind, what = CHOICES[key]
+    if value and ontology.concept(kind, value) is None:
+        raise InputError(f"choose {what} from the list")
+    return value or None
+
+
+def _choices_made(form: Any, key: str, ontology: Ontology) -> list[str] | None:
+    """The values chosen in a list of the form, each once; None when the form had no such list
+    (a list shown sends an empty value before its options, so choosing none still says so)."""
+    if key not in form:
+        return None
+    values = list(dict.fromkeys(str(v) for v in form.getlist(key) if v))
+    kind, what = CHOICES[key]
+    if any(ontology.concept(kind, v) is None for v in values):
+        raise InputError(f"choose {what} from the list")
+    return values
+
+
+def _edited_fields(form: Any, claim: Claim, ontology: Ontology) -> dict[str, Any]:
+    """The fields the edit form changes: summary, hedge, effect or advice, goals and conditions
+    (a None value removes a field). The build's own checks run when ingest.review writes them."""
     summary = " ".join(str(form.get("summary", "")).split())
     if not summary or len(summary) > SUMMARY_CHARS:
         raise InputError(f"the summary must be 1 to {SUMMARY_CHARS} characters")
-    fields: dict[str, Any] = {"summary": summary, "hedge": form.get("hedge") or claim.get("hedge")}
+    fields: dict[str, Any] = {
+        "summary": summary,
+        "hedge": _choice(form, "hedge", ontology) or claim.get("hedge"),
+    }
     for key in ("direction", "stance"):
-        if key in claim and form.get(key):
-            fields[key] = form.get(key)
+        value = _choice(form, key, ontology)
+        if key in claim and value:
+            fields[key] = value
+    goals = _choices_made(form, "goals", ontology)
+    if goals is not None:
+        fields["goals"] = goals or None
+    conditions = _choices_made(form, "condition", ontology)
+    if conditions is not None:
+        caveats = dict(claim.get("caveats") or {}) if isinstance(claim.get("caveats"), dict) else {}
+        caveats.pop("condition", None)
+        if conditions:
+            caveats["condition"] = conditions
+        fields["caveats"] = caveats or None
     return fields
 
 
@@ -142,7 +194,7 @@ def decide(slug: str, claim_id: str) -> Response:
     elif action == "reject":
         review.reject(claim_id, flags)
     elif action == "edit":
-        review.update(claim_id, _edited_fields(request.form, claim), flags)
+        review.update(claim_id, _edited_fields(request.form, claim, review.ontology), flags)
     else:
         raise InputError("choose accept, reject or edit")
     rebuild(data_dir())

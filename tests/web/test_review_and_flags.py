@@ -55,9 +55,12 @@ def session(server: Server, path: str) -> tuple[str, str, str]:
     return html, cookie, TOKEN.search(html).group(1)  # type: ignore[union-attr]
 
 
-def post(server: Server, path: str, form: dict[str, str], cookie: str) -> tuple[int, str, bytes]:
-    """POST a form without following the redirect: status, Location, body."""
-    data = urllib.parse.urlencode(form).encode()
+def post(
+    server: Server, path: str, form: dict[str, str | list[str]], cookie: str
+) -> tuple[int, str, bytes]:
+    """POST a form without following the redirect (a list is a field sent once per value, as a
+    multiple choice is): status, Location, body."""
+    data = urllib.parse.urlencode(form, doseq=True).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     connection = http.client.HTTPConnection(urllib.parse.urlsplit(server.url).netloc, timeout=60)
     try:
@@ -146,6 +149,44 @@ def test_accept_edit_and_undo_from_the_page(review_server: Server, review_data: 
     status, location, _ = post(review_server, "/review/coach/undo", {"csrf": token}, cookie)
     assert status == 303 and "done=undo" in location
     assert yaml.safe_load(path.read_text())["claims"][1]["status"] == "proposed"
+
+
+def test_edit_goals_and_conditions_from_the_page(review_server: Server, review_data: Path) -> None:
+    path = review_data / "library" / "900_coach.claims.yaml"
+    html, cookie, token = session(review_server, "/review")
+    form = html[html.index('id="goals-coach-swim-soreness"') :]
+    assert '<option value="soreness-relief" selected>soreness relief</option>' in form
+    conditions = form[form.index('id="condition-coach-swim-soreness"') :]
+    assert '<option value="low-intensity" selected>low intensity</option>' in conditions
+    before = path.read_bytes()
+    edit = {"action": "edit", "csrf": token, "summary": "an easy swim may relieve soreness"}
+    target = "/review/coach/claims/swim-soreness"
+    for bad, message in (
+        ({"goals": ["", "nope"]}, b"choose goals from the list"),
+        ({"condition": ["", "recovery"]}, b"choose conditions from the list"),  # a goal
+        ({"hedge": "surely"}, b"choose how sure it is from the list"),
+        ({"goals": [""]}, b"an effect claim needs at least one goal"),  # the build's own check
+    ):
+        status, _, body = post(review_server, target, {**edit, **bad}, cookie)
+        assert (status, message in body) == (400, True), body[:300]
+        assert b"Traceback" not in body
+    assert path.read_bytes() == before
+    chosen = {"goals": ["", "soreness-relief", "recovery"], "condition": [""], "hedge": "likely"}
+    status, _, _ = post(review_server, target, {**edit, **chosen}, cookie)
+    assert status == 303
+    edited = yaml.safe_load(path.read_text())["claims"][1]
+    assert (edited["goals"], edited["hedge"], edited["status"]) == (
+        ["soreness-relief", "recovery"],
+        "likely",
+        "accepted",
+    )
+    assert "caveats" not in edited  # no condition chosen: the claim holds whenever
+    status, _, _ = post(review_server, target, {**edit, "condition": ["", "sore-legs"]}, cookie)
+    assert status == 303
+    assert yaml.safe_load(path.read_text())["claims"][1]["caveats"] == {"condition": ["sore-legs"]}
+    for _ in range(2):
+        assert post(review_server, "/review/coach/undo", {"csrf": token}, cookie)[0] == 303
+    assert path.read_bytes() == before
 
 
 def test_flag_a_claim_from_its_page(review_server: Server, review_data: Path) -> None:
