@@ -144,9 +144,9 @@ class Update:
             store.bulk_extend(list(in_graph(s.triples, str(source_graph_iri(s.slug)))))
         fd = os.open(snapshot_path(base), os.O_RDONLY)
         try:
-            replaced = self._goal_parts(parts)
+            replaced = self._goal_parts()
             old = {q for part in replaced if part in parts for q in read_part(fd, parts[part])}
-            new = set(in_graph(disagreement_triples(self.ontology, self.disagreements), INFERRED))
+            new = {q for quads in replaced.values() for q in quads}
             for quad in old - new:
                 store.remove(quad)
             store.bulk_extend(list(new - old))
@@ -160,17 +160,22 @@ class Update:
         del store
         return self._written(build_dir, count, written_parts, _disagreement_count(old))
 
-    def _goal_parts(self, parts: dict[str, Any]) -> dict[str, list[Disagreement]]:
-        """The snapshot's disagreement parts after the update, each with its new disagreements
-        ([] for a part kept as it was), in the order of the parts."""
-        found: dict[str, list[Disagreement]] = {disagreements_part(g): [] for g in self.goals}
+    def _goal_parts(self) -> dict[str, list[ox.Quad]]:
+        """The snapshot's disagreement parts the update replaces, each with its new quads (none
+        when the goal no longer has a disagreement)."""
+        by_part: dict[str, list[Disagreement]] = {disagreements_part(g): [] for g in self.goals}
         for d in self.disagreements:
-            found[disagreements_part(d.goal)].append(d)
-        return found
+            by_part[disagreements_part(d.goal)].append(d)
+        return {
+            part: list(in_graph(disagreement_triples(self.ontology, found), INFERRED))
+            for part, found in by_part.items()
+        }
 
     def _write_snapshot(
-        self, build_dir: Path, base: int, parts: dict[str, Any], replaced: dict[str, list[Any]]
+        self, build_dir: Path, base: int, parts: dict[str, Any], replaced: dict[str, list[ox.Quad]]
     ) -> dict[str, tuple[int, int]]:
+        """The base snapshot's parts, copied, with the changed sources' and the replaced
+        disagreement parts written in their place, in the order a full build writes them."""
         with SnapshotWriter(snapshot_path(build_dir)) as snapshot:
             snapshot.copy(ONTOLOGY_PART, base, parts[ONTOLOGY_PART])
             for path in self.plan.files:
@@ -182,12 +187,11 @@ class Update:
                     snapshot.write(source_part(s.slug), in_graph(s.triples, _graph(s.slug)))
             snapshot.copy(CLOSURE_PART, base, parts[CLOSURE_PART])
             goal_parts = {p for p in parts if p.startswith(DISAGREEMENTS)}
-            for part in sorted(goal_parts | {p for p, ds in replaced.items() if ds}):
+            for part in sorted(goal_parts | {p for p, quads in replaced.items() if quads}):
                 if part not in replaced:
                     snapshot.copy(part, base, parts[part])
                 elif replaced[part]:
-                    quads = disagreement_triples(self.ontology, replaced[part])
-                    snapshot.write(part, in_graph(quads, INFERRED))
+                    snapshot.write(part, replaced[part])
         return snapshot.parts
 
     def _written(
