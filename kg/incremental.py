@@ -139,9 +139,9 @@ class Update:
         ox.Store.read_only(str(base / "oxigraph")).backup(str(store_dir))
         store = ox.Store(str(store_dir))
         for slug in self.plan.dropped:
-            store.remove_graph(ox.NamedNode(str(source_graph_iri(slug))))
+            store.remove_graph(ox.NamedNode(_graph(slug)))
         for s in self.sources.values():
-            store.bulk_extend(list(in_graph(s.triples, str(source_graph_iri(s.slug)))))
+            store.bulk_extend(list(in_graph(s.triples, _graph(s.slug))))
         fd = os.open(snapshot_path(base), os.O_RDONLY)
         try:
             replaced = self._goal_parts()
@@ -243,9 +243,10 @@ def prepare_update(
     timings: dict[str, float] = {}
     sources = {p: check_source(p, ontology, validator, cache, timings) for p in plan.changed}
     _check_slugs(plan, sources)
-    with timer(timings, "infer_s"):
+    with timer(timings, "saved_claims_s"):
         kept = [c for slug in plan.kept.values() for c in load_claims(plan.base, slug)]
         before = [c for slug in plan.dropped for c in load_claims(plan.base, slug)]
+    with timer(timings, "infer_s"):
         after = [c for s in sources.values() for c in s.claims]
         goals = question_goals(ontology, _reviewed(before + after))
         disagreements = find_disagreements(ontology, _reviewed(kept + after), goals)

@@ -21,6 +21,7 @@ from kg.rdf import to_rdflib
 from kg.resources import bundled_corpus
 from kg.store import current_build, read_manifest
 from kg.synth import SynthSpec, write_corpus
+from tests.conftest import run_kgqa
 
 
 def _graphs(store: ox.Store) -> dict[str, object]:
@@ -206,3 +207,16 @@ def test_unreadable_saved_claims_fail_the_update_before_anything_is_written(
     with pytest.raises(BuildError, match="cannot read the saved claims of 000"):
         build(bundled_corpus(), data_dir, shacl=False)
     _untouched(data_dir, before)
+
+
+def test_kgqa_build_says_what_it_rebuilt(tmp_path: Path) -> None:
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    write_corpus(load_ontology(), SynthSpec(sources=3, claims_per_source=10, seed=5), corpus)
+    first = run_kgqa("build", "--corpus", str(corpus), data_dir=data)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == "full build: there is no current build"
+    (corpus / "s00001.claims.yaml").unlink()
+    second = run_kgqa("build", "--corpus", str(corpus), data_dir=data)
+    assert second.stdout.splitlines()[-1].endswith(": rebuilt none; removed s00001")
+    third = run_kgqa("build", "--corpus", str(corpus), "--full", data_dir=data)
+    assert third.stdout.splitlines()[-1] == "full build: a full build was asked for"
