@@ -140,9 +140,10 @@ def table(f: dict[str, Any]) -> str:
             one = inc[step]
             lines.append(
                 f"incremental, {step} one {inc['words']:,}-word document: current in "
-                f"{one['current_s']} s (build {one['build_s']} s), then answered by the running "
-                f"server in {one['served_s']} s; a fresh engine starts in "
-                f"{one['fresh_engine_start_s']} s"
+                f"{one['current_s']} s (build {one['build_s']} s); the running server answers "
+                f"from it {one['served_s']} s later (query workers {one['workers_ready_s']} s); "
+                f"a fresh engine: store {one['fresh_store_open_s']} s + engine "
+                f"{one['fresh_engine_s']} s"
             )
     if "rebuild_one_source_s" in f:
         lines.append(
