@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF
 
 from kg.claim_cache import cache_path, link_claims, load_claims, save_claims
 from kg.claims import find_claims_files
@@ -28,7 +29,7 @@ from kg.errors import CorpusError, StoreError
 from kg.infer import Disagreement, disagreement_triples, find_disagreements, question_goals
 from kg.manifest import Written, inputs_digest
 from kg.ontology import Ontology
-from kg.rdf import A, AnchoredClaim, T
+from kg.rdf import AnchoredClaim
 from kg.shacl import ValidationCache, Validator, check_inferred
 from kg.snapshot import (
     CLOSURE_PART,
@@ -37,17 +38,20 @@ from kg.snapshot import (
     SnapshotWriter,
     disagreements_part,
     in_graph,
+    parse,
     read_part,
+    serialize,
     source_part,
 )
 from kg.sources import SourceResult, check_source, timer
 from kg.store import current_build, read_manifest
-from kg.vocab import INFERRED_GRAPH
+from kg.vocab import INFERRED_GRAPH, KGQA
 from kg.vocab import source_graph as source_graph_iri
 
 # Past this share of the current build's sources changed, a full build is about as fast.
 MAX_CHANGED_SHARE = 0.5
 INFERRED = str(INFERRED_GRAPH)
+DISAGREEMENT_TYPE = f" <{RDF.type}> <{KGQA.Disagreement}> ".encode()  # a line of each node
 
 
 @dataclass(frozen=True)
@@ -145,11 +149,12 @@ class Update:
         fd = os.open(snapshot_path(base), os.O_RDONLY)
         try:
             replaced = self._goal_parts()
-            old = {q for part in replaced if part in parts for q in read_part(fd, parts[part])}
-            new = {q for quads in replaced.values() for q in quads}
-            for quad in old - new:
+            before = [read_part(fd, parts[part]) for part in replaced if part in parts]
+            old = {line for data in before for line in data.splitlines()}
+            new = {line for data in replaced.values() for line in data.splitlines()}
+            for quad in parse(old - new):
                 store.remove(quad)
-            store.bulk_extend(list(new - old))
+            store.bulk_extend(parse(new - old))
             written_parts = self._write_snapshot(build_dir, fd, parts, replaced)
         finally:
             os.close(fd)
@@ -158,21 +163,22 @@ class Update:
         if dumps:
             write_all(build_dir, store)
         del store
-        return self._written(build_dir, count, written_parts, _disagreement_count(old))
+        old_count = sum(data.count(DISAGREEMENT_TYPE) for data in before)
+        return self._written(build_dir, count, written_parts, old_count)
 
-    def _goal_parts(self) -> dict[str, list[ox.Quad]]:
-        """The snapshot's disagreement parts the update replaces, each with its new quads (none
-        when the goal no longer has a disagreement)."""
+    def _goal_parts(self) -> dict[str, bytes]:
+        """The snapshot's disagreement parts the update replaces, each as its new N-Quads
+        (none when the goal no longer has a disagreement)."""
         by_part: dict[str, list[Disagreement]] = {disagreements_part(g): [] for g in self.goals}
         for d in self.disagreements:
             by_part[disagreements_part(d.goal)].append(d)
         return {
-            part: list(in_graph(disagreement_triples(self.ontology, found), INFERRED))
+            part: serialize(in_graph(disagreement_triples(self.ontology, found), INFERRED))
             for part, found in by_part.items()
         }
 
     def _write_snapshot(
-        self, build_dir: Path, base: int, parts: dict[str, Any], replaced: dict[str, list[ox.Quad]]
+        self, build_dir: Path, base: int, parts: dict[str, Any], replaced: dict[str, bytes]
     ) -> dict[str, tuple[int, int]]:
         """The base snapshot's parts, copied, with the changed sources' and the replaced
         disagreement parts written in their place, in the order a full build writes them."""
@@ -187,11 +193,11 @@ class Update:
                     snapshot.write(source_part(s.slug), in_graph(s.triples, _graph(s.slug)))
             snapshot.copy(CLOSURE_PART, base, parts[CLOSURE_PART])
             goal_parts = {p for p in parts if p.startswith(DISAGREEMENTS)}
-            for part in sorted(goal_parts | {p for p, quads in replaced.items() if quads}):
+            for part in sorted(goal_parts | {p for p, data in replaced.items() if data}):
                 if part not in replaced:
                     snapshot.copy(part, base, parts[part])
                 elif replaced[part]:
-                    snapshot.write(part, replaced[part])
+                    snapshot.write_bytes(part, replaced[part])
         return snapshot.parts
 
     def _written(
@@ -229,10 +235,6 @@ class Update:
 
 def _graph(slug: str) -> str:
     return str(source_graph_iri(slug))
-
-
-def _disagreement_count(quads: set[ox.Quad]) -> int:
-    return sum(q.predicate == A and q.object == T.kgqa_Disagreement for q in quads)
 
 
 def prepare_update(

@@ -65,7 +65,10 @@ class SnapshotWriter:
         os.close(self.fd)
 
     def write(self, part: str, quads: Iterable[ox.Quad]) -> None:
-        data = memoryview(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        self.write_bytes(part, serialize(quads))
+
+    def write_bytes(self, part: str, nquads: bytes) -> None:
+        data = memoryview(nquads)
         start = self._end
         while data:
             written = os.pwrite(self.fd, data, self._end)
@@ -90,10 +93,20 @@ class SnapshotWriter:
         self.parts[part] = (start, self._end)
 
 
-def read_part(source: int, span: Span) -> list[ox.Quad]:
-    """The quads of one part of an open snapshot."""
+def serialize(quads: Iterable[ox.Quad]) -> bytes:
+    """Quads as N-Quads, a line each: one quad is always written as the same line, so parts can
+    be compared line by line."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def read_part(source: int, span: Span) -> bytes:
+    """The N-Quads of one part of an open snapshot."""
     begin, end = span
     data = os.pread(source, end - begin, begin)
     if len(data) != end - begin:
         raise BuildError("the previous snapshot is shorter than its manifest says")
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    return data
+
+
+def parse(lines: Iterable[bytes]) -> list[ox.Quad]:
+    return list(ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS))
