@@ -56,7 +56,8 @@ def bench_command(
 ) -> None:
     """Build, ask and query a synthetic corpus of about --triples triples; compare with rdflib
     and raw pyoxigraph on the same queries; load the web server with wrk (and, with --hostile,
-    with hostile requests). With --bundled: ask latency on the bundled corpus."""
+    with hostile requests); add and remove a 2,000-word document by incremental builds while a
+    server runs. With --bundled: ask latency on the bundled corpus."""
     if hostile and bundled:
         raise click.UsageError(
             "--hostile loads the server of the synthetic run: not with --bundled"
@@ -133,6 +134,17 @@ def table(f: dict[str, Any]) -> str:
             f"load {name}: {load['rps']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, "
             f"errors {load['errors']}, non-2xx {load['non_2xx']} ({load['seconds']} s)"
         )
+    if "incremental" in f:
+        inc = f["incremental"]
+        for step in ("add", "remove"):
+            one = inc[step]
+            lines.append(
+                f"incremental, {step} one {inc['words']:,}-word document: current in "
+                f"{one['current_s']} s (build {one['build_s']} s); the running server answers "
+                f"from it {one['served_s']} s later (query workers {one['workers_ready_s']} s); "
+                f"a fresh engine: store {one['fresh_store_open_s']} s + engine "
+                f"{one['fresh_engine_s']} s"
+            )
     if "rebuild_one_source_s" in f:
         lines.append(
             f"rebuild after one changed source: {f['rebuild_one_source_s']} s "

@@ -1,5 +1,6 @@
 """One benchmark run: synthesise a corpus of about N triples, build it, ask, query, load; with
---hostile, last, a hostile load on the server (bench.hostile).
+--hostile, a hostile load on the server (bench.hostile); then a document added and removed by
+incremental builds while a server runs (bench.incremental).
 
 Everything is measured side by side on the same data in one run: the project's build, ask
 pipeline and SPARQL endpoint (a real `kgqa serve` on loopback) against the same queries on
@@ -32,6 +33,7 @@ import pyoxigraph as ox
 
 from bench.ask import questions, warm_ask_ms
 from bench.hostile import run_hostile
+from bench.incremental import measure_incremental
 from bench.load import run_wrk
 from bench.measure import (
     children_peak_rss_mb,
@@ -95,7 +97,8 @@ def _child_build(corpus: Path, data_dir: Path, shacl: bool, out: Any) -> None:
         report = build(corpus, data_dir, shacl=shacl)
         out.put({"triples": report.triples, "claims": report.claims, "seconds": report.seconds,
                  "timings": report.timings, "sources": report.sources,
-                 "disagreements": report.disagreements})  # fmt: skip
+                 "disagreements": report.disagreements, "build_id": report.build_id,
+                 "incremental": report.incremental, "full_reason": report.full_reason})  # fmt: skip
     except Exception as exc:  # reported to the parent as one line
         out.put(f"{type(exc).__name__}: {exc}")
 
@@ -167,6 +170,17 @@ class Server:
         if response.status != 200:
             raise KgqaError(f"GET {path[:60]}: HTTP {response.status}: {body[:200]!r}")
         return body
+
+    def build_of(self, path: str) -> str:
+        """The build that answered a GET (its X-KGQA-Build header); "" for an error."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("GET", path, headers={"Accept": "application/json"})
+            response = conn.getresponse()
+            response.read()
+        finally:
+            conn.close()
+        return (response.getheader("X-KGQA-Build") or "") if response.status == 200 else ""
 
     def workers_ready(self) -> tuple[int, int]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -375,6 +389,12 @@ def run(opts: Options) -> dict[str, Any]:
         server.close()
     if opts.rdflib:
         figures |= measure_rdflib(build_dir, opts)
+    server = Server(data_dir)  # a new build prunes older ones: this stage comes after the others
+    try:
+        rebuild = partial(build_in_child, corpus, data_dir, opts.shacl)
+        figures["incremental"] = measure_incremental(server, rebuild, data_dir, sources, opts.seed)
+    finally:
+        server.close()
     if opts.shacl:  # a rebuild after one changed source: its cost should be about that source
         touch_one_source(corpus)
         rebuilt = build_in_child(corpus, data_dir, True)

@@ -16,12 +16,13 @@ from ingest.documents import IngestedDocument, read_document
 from ingest.metadata import check_published, check_title, check_url, short_title
 from ingest.propose import propose
 from kg.backend import check_url as check_store_url
-from kg.build import BuildReport, anchor_claims, build
-from kg.build import read_document as read_stored_document
+from kg.build import BuildReport, build
 from kg.claims import read_claims_file
 from kg.config import library_dir, store_url
 from kg.errors import InputError
 from kg.ontology import Ontology, concept_files, load_ontology
+from kg.sources import anchor_claims
+from kg.sources import read_document as read_stored_document
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pyoxigraph as ox
@@ -35,10 +36,13 @@ data_dir_option = click.option(
 @click.option(
     "--dumps", is_flag=True, help="Write the dumps now (otherwise on first download from /data)."
 )
-def build_command(corpus: Path | None, data_dir: Path | None, dumps: bool) -> None:
+@click.option("--full", is_flag=True, help="Rebuild every source, even when only some changed.")
+def build_command(corpus: Path | None, data_dir: Path | None, dumps: bool, full: bool) -> None:
     """Build the claim graph: anchor quotes, map to RDF, validate, infer, write the store.
 
-    The new store replaces the current one only when the whole build succeeds.
+    When only some sources changed since the current build, only they and the disagreements
+    they take part in are rebuilt. The new store replaces the current one only when the whole
+    build succeeds.
     """
     from kg.build import build  # imported here: pyshacl is slow to import, and only builds need it
 
@@ -48,11 +52,22 @@ def build_command(corpus: Path | None, data_dir: Path | None, dumps: bool) -> No
         data_dir or data_dir_default(),
         dumps=dumps,
         push_to=check_url(url) if url else None,
+        full=full,
     )
     click.echo(
         f"built {report.sources} sources, {report.claims} claims, {report.triples} triples, "
         f"{report.disagreements} disagreements in {report.seconds:.2f} s -> {report.build_dir}"
     )
+    click.echo(how_built(report.incremental, report.full_reason))
+
+
+def how_built(incremental: dict[str, Any] | None, full_reason: str | None) -> str:
+    """One line on what the build rebuilt: the changed sources, or why everything."""
+    if not incremental:
+        return f"full build: {full_reason}"
+    changed = ", ".join(incremental["changed"]) or "none"
+    removed = ", ".join(incremental["removed"]) or "none"
+    return f"incremental from {incremental['base']}: rebuilt {changed}; removed {removed}"
 
 
 def data_dir_default() -> Path:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
 
@@ -261,10 +261,14 @@ class _Raw:
     members: list[AnchoredClaim]
 
 
-def _raw_disagreements(rules: Rules, claims: list[AnchoredClaim]) -> list[_Raw]:
+def _raw_disagreements(
+    rules: Rules, claims: list[AnchoredClaim], goals: Collection[str | None] | None
+) -> list[_Raw]:
     questions: dict[Question, _Question] = defaultdict(_Question)
     for claim in sorted(claims, key=lambda c: str(c.iri)):
         for question, names_it in _keys(rules, claim):
+            if goals is not None and question.goal not in goals:
+                continue
             bucket = questions[question]
             (bucket.exact if names_it else bucket.general).append(claim)
     found: list[_Raw] = []
@@ -339,11 +343,24 @@ def _name(rules: Rules, group: list[_Raw]) -> str:
     return rules.common_activity(tied) or min(tied)
 
 
-def find_disagreements(ontology: Ontology, claims: list[AnchoredClaim]) -> list[Disagreement]:
-    """Every disputed question, across the sources and within each, in a stable order."""
+def question_goals(ontology: Ontology, claims: Iterable[AnchoredClaim]) -> set[str | None]:
+    """The goals of the questions the claims speak to (None: whether to do an activity at all).
+    The disagreements on other goals do not depend on these claims."""
+    rules = Rules(ontology)
+    return {question.goal for claim in claims for question, _ in _keys(rules, claim)}
+
+
+def find_disagreements(
+    ontology: Ontology,
+    claims: list[AnchoredClaim],
+    goals: Collection[str | None] | None = None,
+) -> list[Disagreement]:
+    """Every disputed question, across the sources and within each, in a stable order; with
+    goals, only the questions on those goals (what an incremental build recomputes: the
+    questions of one goal depend only on the claims that speak to that goal)."""
     rules = Rules(ontology)
     found: list[Disagreement] = []
-    for group in _merged(rules, _raw_disagreements(rules, claims)):
+    for group in _merged(rules, _raw_disagreements(rules, claims, goals)):
         kinds = set().union(*(raw.kinds for raw in group))
         whether = group[0].question.goal is None
         members = _unique(c for raw in group for c in raw.members)

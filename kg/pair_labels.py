@@ -18,7 +18,6 @@ from typing import Any
 
 import yaml
 
-from kg.build import anchor_claims, read_document
 from kg.claims import find_claims_files, read_claims_file
 from kg.errors import CorpusError
 from kg.infer import Question, questions_of
@@ -34,6 +33,7 @@ from kg.positions import (
     relation,
 )
 from kg.rdf import AnchoredClaim
+from kg.sources import anchor_claims, read_document
 
 LABELS = {
     "direct": DIRECT,

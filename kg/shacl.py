@@ -94,3 +94,22 @@ class ValidationCache:
     def mark(self, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / key).touch()
+
+
+def check_inferred(
+    validator: Validator, cache: ValidationCache | None, inferred: list[ox.Triple]
+) -> None:
+    """Validate inferred triples, unless the same triples passed before."""
+    key = cache.key(_content_hash(inferred).encode(), "inferred") if cache else ""
+    if not (cache and cache.passed(key)):
+        validator.check(inferred, "inferred disagreements")
+        if cache:
+            cache.mark(key)
+
+
+def _content_hash(triples: list[ox.Triple]) -> str:
+    """A hash of a set of triples that does not depend on their order."""
+    digest = hashlib.sha256()
+    for line in sorted(map(str, triples)):
+        digest.update(line.encode())
+    return digest.hexdigest()

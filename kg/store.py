@@ -4,6 +4,7 @@ Layout of a data directory:
 
     builds/<build-id>/oxigraph/   the Oxigraph store of one complete build
     builds/<build-id>/dumps/      TriG, N-Quads, Turtle and JSON-LD dumps of it
+    builds/<build-id>/claims/     each source's anchored claims, for the next incremental build
     builds/<build-id>/manifest.json
     builds/<build-id>.partial/    a build under way (or one that was interrupted)
     current -> builds/<build-id>  replaced atomically when a build succeeds

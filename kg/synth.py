@@ -40,6 +40,7 @@ class SynthSpec:
     sources: int
     claims_per_source: int
     seed: int = 0
+    first: int = 0  # the number of the first source (slug s00000 for 0)
 
 
 def _kind(rng: random.Random) -> str:
@@ -126,7 +127,7 @@ def write_corpus(ontology: Ontology, spec: SynthSpec, out: Path) -> list[Path]:
     shared: dict[tuple[str, str], str] = {}
     written = []
     for index in range(spec.sources):
-        slug = f"s{index:05d}"
+        slug = f"s{spec.first + index:05d}"
         # most sources share the common line on a topic; one in three takes the other side
         leaning = {k: v for k, v in shared.items() if rng.random() > 0.33}
         writer = _Writer(ontology, rng, slug, leaning)

@@ -25,6 +25,10 @@ def test_quick_bench_reports_every_figure(tmp_path: Path) -> None:
     assert queries == set(f["sparql_p50_ms"]) == set(f["rdflib_p50_ms"]) and len(queries) >= 5
     assert f["rows"] == f["rdflib_rows"]  # the three engines answered the same queries alike
     assert all(f["rdflib_p50_ms"][q] > f["oxigraph_raw_p50_ms"][q] for q in queries)
+    added, removed = f["incremental"]["add"], f["incremental"]["remove"]
+    assert f["incremental"]["words"] >= 1_900  # a 2,000-word document, added then removed
+    assert added["triples"] > removed["triples"] == f["triples"]  # as it was before
+    assert 0 < added["build_s"] < added["current_s"] and added["served_s"] > 0
     for name in ("api_ask", "sparql"):
         load = f["load"][name]
         assert load["requests"] > 0 and load["errors"] == 0 and load["non_2xx"] == 0

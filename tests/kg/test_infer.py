@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from kg.anchor import Anchor
-from kg.build import anchor_claims, read_document
 from kg.claims import ClaimSpec, find_claims_files, read_claims_file
 from kg.infer import Disagreement, disagreement_triples, find_disagreements
 from kg.ontology import Ontology, load_ontology
 from kg.positions import Rules, relation
 from kg.rdf import AnchoredClaim
 from kg.resources import bundled_corpus
+from kg.sources import anchor_claims, read_document
 from kg.synth import SynthSpec, write_corpus
 
 

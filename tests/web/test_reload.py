@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import threading
 import time
 from pathlib import Path
 
+import yaml
 from waitress.server import create_server
 
 from kg.build import build
+from kg.config import library_dir
 from tests.conftest import Server
 from web import create_app
 
@@ -46,6 +49,46 @@ def test_a_new_build_is_served_without_a_restart(corpus_copy: Path, tmp_path: Pa
         assert any(c["summary"].startswith("REVISED ") for c in json.loads(body))
         status, headers, _ = server.get("/sparql?query=ASK%7B%7D", {"Accept": "application/json"})
         assert status == 200 and headers["X-KGQA-Build"] == second.build_id
+    finally:
+        httpd.close()
+        app.extensions["kgqa"].workers.close()
+
+
+def test_an_incremental_build_is_served_without_a_restart(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    first = build(corpus_copy, data, shacl=False)
+    app = create_app({"DATA_DIR": str(data), "SPARQL_WORKERS": 1})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    httpd = create_server(app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=httpd.run, daemon=True).start()
+    server = Server(url=f"http://127.0.0.1:{port}")
+    try:
+        _, headers, body = server.get("/api/sources")
+        assert headers["X-KGQA-Build"] == first.build_id
+        assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001"]
+        library = library_dir(data)
+        library.mkdir()
+        claims = yaml.safe_load(next(corpus_copy.glob("001_*.claims.yaml")).read_text())
+        claims["source"] |= {"slug": "900", "file": "900.txt"}  # the second source, again
+        del claims["source"]["aliases"]
+        (library / "900.claims.yaml").write_text(yaml.safe_dump(claims), encoding="utf-8")
+        shutil.copyfile(next(corpus_copy.glob("001_*.txt")), library / "900.txt")
+        second = build(corpus_copy, data, shacl=False)
+        assert second.incremental and second.incremental["changed"] == ["900"]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status, headers, body = server.get("/api/sources")
+            assert status == 200
+            if headers["X-KGQA-Build"] == second.build_id:
+                break
+            time.sleep(0.2)
+        assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001", "900"]
+        _, _, body = server.get("/api/claims?source=900")
+        assert len(json.loads(body)) == second.claims - first.claims
     finally:
         httpd.close()
         app.extensions["kgqa"].workers.close()

@@ -1,0 +1,247 @@
+"""Incremental builds: adding, replacing or removing a source gives the graph a full build of the
+same sources gives, in the store and in the snapshot; a failed update leaves the current build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from rdflib.compare import isomorphic
+
+from kg.build import BuildReport, build
+from kg.config import library_dir
+from kg.dumps import snapshot_path
+from kg.errors import BuildError, CorpusError
+from kg.ontology import load_ontology
+from kg.rdf import to_rdflib
+from kg.resources import bundled_corpus
+from kg.store import current_build, open_store, read_manifest
+from kg.synth import SynthSpec, write_corpus
+from tests.conftest import run_kgqa
+
+
+def _graphs(store: ox.Store) -> dict[str, object]:
+    """Each graph of a store as an rdflib graph (blank nodes compared by isomorphism)."""
+    assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return {
+        g.value: to_rdflib(q.triple for q in store.quads_for_pattern(None, None, None, g))
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode)
+    }
+
+
+def _stores(build_dir: Path) -> tuple[ox.Store, ox.Store]:
+    """A build's on-disk store, and a store loaded from its snapshot."""
+    memory = ox.Store()
+    memory.bulk_load(path=str(snapshot_path(build_dir)), format=ox.RdfFormat.N_QUADS)
+    return ox.Store.read_only(str(build_dir / "oxigraph")), memory
+
+
+def assert_as_full_build(report: BuildReport, corpus: Path, data_dir: Path, tmp: Path) -> None:
+    """The incremental build holds, per graph, the quads a full build of the same sources holds,
+    and so does its snapshot; its manifest's counts are the full build's."""
+    assert report.incremental, report.full_reason
+    fresh = tmp / f"full-{report.build_id}"
+    if library_dir(data_dir).is_dir():
+        shutil.copytree(library_dir(data_dir), library_dir(fresh))
+    full = build(corpus, fresh, shacl=False)
+    assert full.incremental is None
+    expected = _graphs(_stores(full.build_dir)[0])
+    for store in _stores(report.build_dir):
+        found = _graphs(store)
+        assert sorted(found) == sorted(expected)
+        for name, graph in expected.items():
+            assert isomorphic(found[name], graph), name  # type: ignore[arg-type]
+    made, wanted = read_manifest(report.build_dir), read_manifest(full.build_dir)
+    for key in ("quads", "claims", "disagreements"):
+        assert made[key] == wanted[key], key
+    for entry in (*made["sources"].values(), *wanted["sources"].values()):
+        del entry["claims_file"]  # the full build's library is a copy
+    assert made["sources"] == wanted["sources"]
+    assert made["snapshot_parts"].keys() == wanted["snapshot_parts"].keys()
+
+
+def _add_copy(data_dir: Path, slug: str, of: str = "001") -> Path:
+    """A bundled source copied into the library under a new slug; returns its claims file."""
+    corpus = bundled_corpus()
+    data = yaml.safe_load(next(corpus.glob(f"{of}_*.claims.yaml")).read_text(encoding="utf-8"))
+    data["source"] |= {"slug": slug, "file": f"{slug}_copy.txt"}
+    data["source"].pop("aliases", None)
+    library = library_dir(data_dir)
+    library.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(next(corpus.glob(f"{of}_*.txt")), library / f"{slug}_copy.txt")
+    path = library / f"{slug}_copy.claims.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus built once (full); each test copies the data folder."""
+    data = tmp_path_factory.mktemp("bundled") / "data"
+    assert build(bundled_corpus(), data, shacl=False).full_reason == "there is no current build"
+    return data
+
+
+@pytest.fixture
+def data_dir(bundled: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(bundled, target, symlinks=True)
+    return target
+
+
+def test_adding_a_source_builds_what_a_full_build_builds(data_dir: Path, tmp_path: Path) -> None:
+    _add_copy(data_dir, "900")
+    report = build(bundled_corpus(), data_dir, shacl=False)
+    assert report.incremental and report.incremental["changed"] == ["900"]
+    assert report.disagreements > 0
+    assert_as_full_build(report, bundled_corpus(), data_dir, tmp_path)
+
+
+def test_replacing_and_removing_a_source_build_what_a_full_build_builds(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    claims = _add_copy(data_dir, "900")
+    build(bundled_corpus(), data_dir, shacl=False)
+    # replaced: the other bundled document under the same slug, one claim rejected, one proposed
+    claims.unlink()
+    (library_dir(data_dir) / "900_copy.txt").unlink()
+    claims = _add_copy(data_dir, "900", of="000")
+    data = yaml.safe_load(claims.read_text(encoding="utf-8"))
+    data["claims"][0]["status"] = "rejected"
+    data["claims"][1]["status"] = "proposed"
+    claims.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    replaced = build(bundled_corpus(), data_dir, shacl=False)
+    assert replaced.incremental and replaced.incremental["changed"] == ["900"]
+    assert_as_full_build(replaced, bundled_corpus(), data_dir, tmp_path)
+    claims.unlink()
+    removed = build(bundled_corpus(), data_dir, shacl=False)
+    assert removed.incremental and removed.incremental["removed"] == ["900"]
+    assert_as_full_build(removed, bundled_corpus(), data_dir, tmp_path)
+
+
+def test_synthetic_sources_added_replaced_and_removed_at_once(tmp_path: Path) -> None:
+    ontology = load_ontology()
+    corpus, other = tmp_path / "corpus", tmp_path / "other"
+    write_corpus(ontology, SynthSpec(sources=8, claims_per_source=30, seed=3), corpus)
+    write_corpus(ontology, SynthSpec(sources=9, claims_per_source=30, seed=4), other)
+    data = tmp_path / "data"
+    build(corpus, data, shacl=False)
+    for name in ("s00002.txt", "s00002.claims.yaml", "s00008.txt", "s00008.claims.yaml"):
+        shutil.copyfile(other / name, corpus / name)  # s00002 replaced, s00008 added
+    (corpus / "s00005.claims.yaml").unlink()
+    report = build(corpus, data, shacl=False)
+    assert report.incremental == {
+        **report.incremental,
+        "changed": ["s00002", "s00008"],
+        "removed": ["s00005"],
+    }
+    assert_as_full_build(report, corpus, data, tmp_path)
+
+
+def test_only_the_changed_source_is_validated(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    build(bundled_corpus(), data)
+    _add_copy(data, "900")
+    report = build(bundled_corpus(), data)
+    assert report.incremental
+    assert read_manifest(report.build_dir)["validation_skipped_sources"] == 2
+
+
+def test_nothing_changed_still_makes_a_new_current_build(data_dir: Path) -> None:
+    before = current_build(data_dir)
+    report = build(bundled_corpus(), data_dir, shacl=False)
+    assert report.incremental == {**report.incremental, "changed": [], "removed": []}
+    assert current_build(data_dir) == report.build_dir != before
+    assert snapshot_path(report.build_dir).read_bytes() == snapshot_path(before).read_bytes()  # type: ignore[arg-type]
+
+
+def test_full_builds_when_asked_or_when_the_build_inputs_changed(data_dir: Path) -> None:
+    assert build(bundled_corpus(), data_dir, shacl=False, full=True).full_reason == (
+        "a full build was asked for"
+    )
+    assert "SHACL" in (build(bundled_corpus(), data_dir).full_reason or "")
+    current = current_build(data_dir)
+    assert current is not None
+    manifest = read_manifest(current)
+    (current / "manifest.json").write_text(json.dumps({**manifest, "inputs": "older code"}))
+    reason = build(bundled_corpus(), data_dir).full_reason
+    assert reason and reason.startswith("the ontology, the proposed concepts, the shapes")
+    assert build(bundled_corpus(), data_dir).incremental
+
+
+def test_a_new_proposed_concept_makes_a_full_build_that_holds_it(data_dir: Path) -> None:
+    library = library_dir(data_dir)
+    library.mkdir(parents=True, exist_ok=True)
+    concepts = library / "950_x.concepts.ttl"
+    concepts.write_text(
+        "@prefix kc: <https://w3id.org/kgqa/concept/> .\n"
+        "@prefix kgqa: <https://w3id.org/kgqa/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        'kc:rowing a kgqa:Activity, skos:Concept ; skos:prefLabel "rowing"@en ;\n'
+        "    skos:inScheme kc:activities ; skos:broader kc:cardio ;\n"
+        "    kgqa:reviewStatus kgqa:Proposed .\n",
+        encoding="utf-8",
+    )
+    try:
+        report = build(bundled_corpus(), data_dir)
+        assert report.full_reason and "proposed concepts" in report.full_reason
+        store = open_store(data_dir)
+        assert store.store.query(  # type: ignore[attr-defined]
+            "ASK { GRAPH ?g { <https://w3id.org/kgqa/concept/rowing> ?p ?o } }"
+        )
+    finally:
+        concepts.unlink()
+
+
+def _untouched(data_dir: Path, before: Path | None) -> None:
+    assert current_build(data_dir) == before
+    assert sorted(p.name for p in (data_dir / "builds").iterdir()) == [before.name]  # type: ignore[union-attr]
+
+
+def test_a_broken_claims_file_leaves_the_current_build(data_dir: Path) -> None:
+    before = current_build(data_dir)
+    claims = _add_copy(data_dir, "900")
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("quote: ", "quote: NOT IN THE TEXT ", 1)
+    )
+    with pytest.raises(CorpusError, match="quote not found"):
+        build(bundled_corpus(), data_dir, shacl=False)
+    _untouched(data_dir, before)
+
+
+def test_a_slug_taken_by_another_source_is_refused(data_dir: Path) -> None:
+    before = current_build(data_dir)
+    _add_copy(data_dir, "000")
+    with pytest.raises(CorpusError, match="source slug '000' is used by 000_"):
+        build(bundled_corpus(), data_dir, shacl=False)
+    _untouched(data_dir, before)
+
+
+def test_unreadable_saved_claims_fail_the_update_before_anything_is_written(
+    data_dir: Path,
+) -> None:
+    before = current_build(data_dir)
+    assert before is not None
+    (before / "claims" / "000.json").write_text("[[", encoding="utf-8")
+    _add_copy(data_dir, "900")
+    with pytest.raises(BuildError, match="cannot read the saved claims of 000"):
+        build(bundled_corpus(), data_dir, shacl=False)
+    _untouched(data_dir, before)
+
+
+def test_kgqa_build_says_what_it_rebuilt(tmp_path: Path) -> None:
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    write_corpus(load_ontology(), SynthSpec(sources=3, claims_per_source=10, seed=5), corpus)
+    first = run_kgqa("build", "--corpus", str(corpus), data_dir=data)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == "full build: there is no current build"
+    (corpus / "s00001.claims.yaml").unlink()
+    second = run_kgqa("build", "--corpus", str(corpus), data_dir=data)
+    assert second.stdout.splitlines()[-1].endswith(": rebuilt none; removed s00001")
+    third = run_kgqa("build", "--corpus", str(corpus), "--full", data_dir=data)
+    assert third.stdout.splitlines()[-1] == "full build: a full build was asked for"
