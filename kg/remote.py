@@ -183,10 +183,15 @@ def push_dataset(
         _send(endpoint, chunk, timeout)
         count += sum(len(unit) for _, unit in chunk)
     parts = sorted({*kept, *(g.value for g in by_graph)})
-    meta = [ox.Triple(META, BUILD_ID, ox.Literal(build_id))]
-    meta += [ox.Triple(META, HAS_PART, ox.NamedNode(g)) for g in parts]
-    _update(endpoint, _insert([(META, meta)]), timeout)
+    _update(endpoint, _insert([(META, meta_triples(build_id, parts))]), timeout)
     return count
+
+
+def meta_triples(build_id: str, graphs: Iterable[str]) -> list[ox.Triple]:
+    """The meta graph's triples, which readers take as the build on an endpoint: its id and
+    its graphs (written last by a push, or loaded with the graphs by a bulk loader)."""
+    meta = [ox.Triple(META, BUILD_ID, ox.Literal(build_id))]
+    return meta + [ox.Triple(META, HAS_PART, ox.NamedNode(g)) for g in sorted(graphs)]
 
 
 def _by_graph(
