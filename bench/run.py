@@ -22,6 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,16 +140,19 @@ class Server:
         self.port = _free_port()
         kgqa = str(Path(sys.executable).parent / "kgqa")
         env = dict(os.environ, KGQA_DATA_DIR=str(data_dir), **(extra_env or {}))
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close): its stderr
         self.process = subprocess.Popen(
             [kgqa, "serve", "--port", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.errors,
         )
         deadline = time.monotonic() + SERVER_START_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise KgqaError("kgqa serve exited while starting")
+                self.errors.seek(0)
+                last = self.errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+                raise KgqaError(f"kgqa serve exited while starting: {''.join(last)}")
             try:  # ready when the engine answers and every query worker has opened the store
                 self.get("/api/sources")
                 ready, size = self.workers_ready()
@@ -194,6 +198,7 @@ class Server:
             if ticks is not None and start_ticks(pid) == ticks:  # the same process, not a new one
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+        self.errors.close()
 
 
 def http_get(port: int, path: str, accept: str = "application/json") -> bytes:
