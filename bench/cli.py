@@ -34,6 +34,17 @@ QUICK_TRIPLES = 20_000
               help="Last, load the server with query-breakout linked-data paths and whole-graph "
               "downloads; report its memory, the home page's latency and the statuses; the server "
               "is stopped if its memory grows by 4 GB (1 GB with --quick).")  # fmt: skip
+@click.option(
+    "--peer",
+    type=click.Choice(["virtuoso"]),
+    default=None,
+    help="Also load the same build into a Virtuoso started for the run (sized for the "
+    "data) and run the same queries, questions and load on it directly and under kgqa "
+    "(KGQA_STORE); rows compared on all; the server stopped and removed at the end.",
+)
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=None, help="Build a copy of this corpus folder instead of a synthetic one "
+              "(--triples is then ignored).")  # fmt: skip
 @click.option("--bundled", is_flag=True,
               help="Instead: ask latency on the bundled corpus, warm per question (20 rounds) and "
               "cold start of `kgqa ask` as a new process (median of 5).")  # fmt: skip
@@ -51,6 +62,8 @@ def bench_command(
     no_rdflib: bool,
     no_shacl: bool,
     hostile: bool,
+    peer: str | None,
+    corpus: Path | None,
     bundled: bool,
     questions_file: Path | None,
 ) -> None:
@@ -64,6 +77,11 @@ def bench_command(
         )
     if questions_file and not bundled:
         raise click.UsageError("--questions is for --bundled")
+    if bundled and (peer or corpus):
+        raise click.UsageError(
+            "--bundled measures ask latency only; for the bundled corpus with --peer, "
+            "give --corpus <its folder>"
+        )
     if bundled:
         bench_bundled(work_dir, questions_file, quick, as_json)
         return
@@ -82,6 +100,8 @@ def bench_command(
             rdflib_runs=2 if quick else 3,
             hostile=hostile,
             hostile_max_growth_mb=1024 if quick else 4096,
+            corpus=corpus,
+            peer=peer,
         )
         figures = run(opts)
     click.echo(json.dumps(figures, indent=2) if as_json else table(figures))
@@ -150,6 +170,10 @@ def table(f: dict[str, Any]) -> str:
             f"rebuild after one changed source: {f['rebuild_one_source_s']} s "
             f"(SHACL {f['rebuild_validate_s']} s)"
         )
+    if "peer" in f:
+        from bench.peer import table_lines as peer_lines
+
+        lines += peer_lines(f["peer"], f.get("load"))
     if "hostile" in f:
         from bench.hostile import table_lines
 

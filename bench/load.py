@@ -13,10 +13,11 @@ from kg.errors import KgqaError
 
 SCRIPT = """
 local paths = {%s}
+local headers = {%s}
 local i = 0
 request = function()
   i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
+  return wrk.format("GET", paths[i], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -32,14 +33,22 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run_wrk(base_url: str, paths: list[str], seconds: int, connections: int = 8) -> dict[str, Any]:
-    """Requests per second, p50/p95 latency and errors of GET requests cycling through paths."""
+def run_wrk(
+    base_url: str,
+    paths: list[str],
+    seconds: int,
+    connections: int = 8,
+    accept: str | None = None,
+) -> dict[str, Any]:
+    """Requests per second, p50/p95 latency and errors of GET requests cycling through paths
+    (with an Accept header when given)."""
     if not wrk_available():
         raise KgqaError("wrk is not installed (apt-get install wrk), or pass --load 0")
     listed = ", ".join(json.dumps(p) for p in paths)  # URL-encoded paths: plain ASCII
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "paths.lua"
-        script.write_text(SCRIPT % listed)
+        headers = f'["Accept"] = {json.dumps(accept)}' if accept else ""
+        script.write_text(SCRIPT % (listed, headers))
         done = subprocess.run(
             [
                 *("wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"),

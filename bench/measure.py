@@ -1,13 +1,20 @@
-"""Small measuring tools: percentiles, timing a call, resident memory (of a process and of the
-processes it started), directory sizes."""
+"""Small measuring tools: percentiles, timing a call or a set of SPARQL queries, resident memory
+(of a process and of the processes it started), directory sizes."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
 import resource
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+from kg.errors import KgqaError
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -101,3 +108,75 @@ def directory_mb(path: Path) -> float:
     for root, _, names in os.walk(path):
         total += sum((Path(root) / n).stat().st_size for n in names)
     return total / 1e6
+
+
+class QueryTimeout(KgqaError):
+    """A server stopped a query at its time limit (HTTP 503)."""
+
+
+def sparql_rows(body: bytes) -> int:
+    """The number of rows of a SPARQL JSON SELECT result."""
+    return len(json.loads(body)["results"]["bindings"])
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMBERS = {XSD + name for name in ("integer", "decimal", "double", "float", "long", "int")}
+
+
+def _term_key(term: dict[str, str]) -> tuple[str, ...]:
+    """A JSON result term as engines agree on it: blank node labels, plain xsd:string, the
+    lexical form of numbers and Virtuoso's 1/0 booleans made one."""
+    kind, value, datatype = term["type"], term["value"], term.get("datatype", "")
+    if kind == "bnode":
+        return ("bnode",)
+    if kind == "uri":
+        return ("uri", value)
+    if datatype in NUMBERS:
+        with contextlib.suppress(ArithmeticError):
+            return ("number", str(Decimal(value).normalize()))
+    if datatype == XSD + "boolean":
+        return ("boolean", {"1": "true", "0": "false"}.get(value, value))
+    datatype = "" if datatype == XSD + "string" else datatype
+    return ("literal", value, datatype, term.get("xml:lang", ""))
+
+
+def rows_digest(body: bytes) -> str:
+    """A short digest of a SPARQL JSON SELECT result's rows as a multiset (order ignored), to
+    tell whether two engines gave the same rows."""
+    rows = sorted(
+        repr(sorted((name, _term_key(term)) for name, term in row.items()))
+        for row in json.loads(body)["results"]["bindings"]
+    )
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:12]
+
+
+def time_queries(
+    texts: dict[str, str], run: Callable[[str], bytes], runs: int, *, keep_errors: bool = False
+) -> dict[str, dict[str, Any] | None]:
+    """p50 and p95 milliseconds, rows and their digest for each query, run by run(text) ->
+    SPARQL JSON (see repeat_ms); None for a query whose run raises QueryTimeout; with
+    keep_errors, {"error": message} for one that raises another KgqaError."""
+    found: dict[str, dict[str, Any] | None] = {}
+    for name, text in texts.items():
+        last: list[bytes] = []
+
+        def call(text: str = text, last: list[bytes] = last) -> None:
+            last[:] = [run(text)]
+
+        try:
+            times = repeat_ms(call, runs)
+        except QueryTimeout:
+            found[name] = None
+            continue
+        except KgqaError as exc:
+            if not keep_errors:
+                raise
+            found[name] = {"error": str(exc)}
+            continue
+        found[name] = {
+            "p50_ms": round(percentile(times, 0.5), 3),
+            "p95_ms": round(percentile(times, 0.95), 3),
+            "rows": sparql_rows(last[0]),
+            "digest": rows_digest(last[0]),
+        }
+    return found

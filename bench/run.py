@@ -1,6 +1,7 @@
-"""One benchmark run: synthesise a corpus of about N triples, build it, ask, query, load; with
---hostile, a hostile load on the server (bench.hostile); then a document added and removed by
-incremental builds while a server runs (bench.incremental).
+"""One benchmark run: synthesise a corpus of about N triples (or copy one), build it, ask, query,
+load; with --hostile, a hostile load on the server (bench.hostile); then a document added and
+removed by incremental builds while a server runs (bench.incremental); with --peer virtuoso, the
+same build, queries, questions and load on a Virtuoso of its own (bench.peer).
 
 Everything is measured side by side on the same data in one run: the project's build, ask
 pipeline and SPARQL endpoint (a real `kgqa serve` on loopback) against the same queries on
@@ -17,11 +18,14 @@ import math
 import multiprocessing
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
@@ -36,6 +40,7 @@ from bench.hostile import run_hostile
 from bench.incremental import measure_incremental
 from bench.load import run_wrk
 from bench.measure import (
+    QueryTimeout,
     children_peak_rss_mb,
     descendants,
     directory_mb,
@@ -43,6 +48,7 @@ from bench.measure import (
     process_peak_rss_mb,
     repeat_ms,
     start_ticks,
+    time_queries,
     timed_ms,
 )
 from kg.dumps import snapshot_path
@@ -57,6 +63,7 @@ TRIPLES_PER_CLAIM = 39.3
 CLAIMS_PER_SOURCE = 100
 EXAMPLES = ("01-disagreements", "02-claims-by-hedge", "05-claims-per-goal-and-stance")
 SERVER_START_S = 600
+RESULTS_JSON = "application/sparql-results+json"
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class Options:
     rdflib_runs: int = 3
     hostile: bool = False
     hostile_max_growth_mb: int = 4096  # the hostile stage stops the server past this growth
+    corpus: Path | None = None  # a corpus to copy and build instead of a synthetic one
+    peer: str | None = None  # "virtuoso": the same build, queries and load on it too
 
 
 def corpus_shape(triples: int) -> tuple[int, int]:
@@ -134,16 +143,19 @@ class Server:
         self.port = _free_port()
         kgqa = str(Path(sys.executable).parent / "kgqa")
         env = dict(os.environ, KGQA_DATA_DIR=str(data_dir), **(extra_env or {}))
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close): its stderr
         self.process = subprocess.Popen(
             [kgqa, "serve", "--port", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.errors,
         )
         deadline = time.monotonic() + SERVER_START_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise KgqaError("kgqa serve exited while starting")
+                self.errors.seek(0)
+                last = self.errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+                raise KgqaError(f"kgqa serve exited while starting: {''.join(last)}")
             try:  # ready when the engine answers and every query worker has opened the store
                 self.get("/api/sources")
                 ready, size = self.workers_ready()
@@ -160,16 +172,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def get(self, path: str, accept: str = "application/json") -> bytes:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request("GET", path, headers={"Accept": accept})
-            response = conn.getresponse()
-            body = response.read()
-        finally:
-            conn.close()
-        if response.status != 200:
-            raise KgqaError(f"GET {path[:60]}: HTTP {response.status}: {body[:200]!r}")
-        return body
+        return http_get(self.port, path, accept)
 
     def build_of(self, path: str) -> str:
         """The build that answered a GET (its X-KGQA-Build header); "" for an error."""
@@ -209,6 +212,29 @@ class Server:
             if ticks is not None and start_ticks(pid) == ticks:  # the same process, not a new one
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+        self.errors.close()
+
+
+def http_get(port: int, path: str, accept: str = "application/json") -> bytes:
+    """The body of GET path on a loopback port; QueryTimeout for a 503, KgqaError for another
+    status than 200."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Accept": accept})
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    if response.status == 503:
+        raise QueryTimeout(f"GET {path[:60]}: HTTP 503: {body[:200]!r}")
+    if response.status != 200:
+        raise KgqaError(f"GET {path[:60]}: HTTP {response.status}: {body[:200]!r}")
+    return body
+
+
+def sparql_get(port: int) -> Callable[[str], bytes]:
+    """A query's SPARQL JSON results from the /sparql of a server on a loopback port, by GET."""
+    return lambda text: http_get(port, "/sparql?query=" + quote(text), RESULTS_JSON)
 
 
 def _p50(times: list[float]) -> float:
@@ -238,39 +264,28 @@ def measure_ask(data_dir: Path, opts: Options) -> dict[str, Any]:
     }
 
 
-def measure_raw(
-    build_dir: Path, memory: bool, opts: Options
-) -> tuple[dict[str, float], dict[str, int]]:
+def measure_raw(build_dir: Path, memory: bool, opts: Options) -> dict[str, Any]:
     """Each query on pyoxigraph directly (in memory or on disk, as the server holds the build),
-    its results serialised as SPARQL JSON."""
+    its results serialised as SPARQL JSON: p50, p95, rows (see time_queries)."""
     store = open_build(build_dir, memory=memory).store
-    times, rows = {}, {}
-    for name, text in queries().items():
 
-        def run(text: str = text) -> bytes:
-            result = store.query(text, use_default_graph_as_union=True)
-            assert isinstance(result, ox.QuerySolutions)
-            return bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+    def run(text: str) -> bytes:
+        result = store.query(text, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)
+        return bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
 
-        times[name] = _p50(repeat_ms(run, opts.query_runs))
-        rows[name] = len(json.loads(run())["results"]["bindings"])
-    return times, rows
+    return time_queries(queries(), run, opts.query_runs)
 
 
-def measure_endpoint(server: Server, opts: Options) -> dict[str, float | None]:
+def measure_endpoint(server: Server, opts: Options) -> dict[str, Any]:
     """Each query through `/sparql`; None for one the server stops at its time limit (503)."""
-    times: dict[str, float | None] = {}
-    for name, text in queries().items():
-        call = partial(
-            server.get, "/sparql?query=" + quote(text), "application/sparql-results+json"
-        )
-        try:
-            times[name] = _p50(repeat_ms(call, opts.query_runs))
-        except KgqaError as exc:
-            if "HTTP 503" not in str(exc):
-                raise
-            times[name] = None
-    return times
+    return time_queries(queries(), sparql_get(server.port), opts.query_runs)
+
+
+def by_figure(timed: dict[str, Any], figure: str) -> dict[str, Any]:
+    """One figure (p50_ms, p95_ms, rows) of each query timed by time_queries; None for a query
+    stopped at the time limit."""
+    return {name: None if f is None else f[figure] for name, f in timed.items()}
 
 
 def measure_rdflib(build_dir: Path, opts: Options) -> dict[str, Any]:
@@ -312,12 +327,18 @@ def _rdflib_child(build_dir: Path, opts: Options, out: Any) -> None:
 def measure_load(server: Server, seconds: int, answered: list[str]) -> dict[str, Any]:
     """wrk on /api/ask (the benchmark questions) and on /sparql (the queries the endpoint
     answered within its time limit)."""
-    ask_paths = ["/api/ask?q=" + quote(q) for q in questions()]
-    sparql_paths = ["/sparql?query=" + quote(queries()[name]) for name in answered]
     return {
-        "api_ask": run_wrk(server.url, ask_paths, seconds),
-        "sparql": run_wrk(server.url, sparql_paths, seconds),
+        "api_ask": run_wrk(server.url, ask_paths(), seconds),
+        "sparql": run_wrk(server.url, sparql_paths(answered), seconds, accept=RESULTS_JSON),
     }
+
+
+def ask_paths() -> list[str]:
+    return ["/api/ask?q=" + quote(q) for q in questions()]
+
+
+def sparql_paths(names: list[str]) -> list[str]:
+    return ["/sparql?query=" + quote(queries()[name]) for name in names]
 
 
 def touch_one_source(corpus: Path) -> None:
@@ -348,7 +369,10 @@ def run(opts: Options) -> dict[str, Any]:
     if (corpus.exists() and any(corpus.iterdir())) or data_dir.exists():
         raise KgqaError(f"{opts.work_dir}: not empty; give a new --work-dir")
     sources, per_source = corpus_shape(opts.triples)
-    write_corpus(load_ontology(), SynthSpec(sources, per_source, opts.seed), corpus)
+    if opts.corpus is not None:
+        shutil.copytree(opts.corpus, corpus)  # copied: a rebuild edits one of its sources
+    else:
+        write_corpus(load_ontology(), SynthSpec(sources, per_source, opts.seed), corpus)
     built = build_in_child(corpus, data_dir, opts.shacl)
     build_rss = children_peak_rss_mb()
     build_dir = current_build(data_dir)
@@ -371,15 +395,23 @@ def run(opts: Options) -> dict[str, Any]:
         "disagreement_triples": disagreement_triples(build_dir),
     }
     figures |= measure_ask(data_dir, opts)
-    figures["oxigraph_raw_p50_ms"], figures["rows"] = measure_raw(
-        build_dir, figures["store_in_memory"], opts
-    )
+    raw = measure_raw(build_dir, figures["store_in_memory"], opts)
+    figures["oxigraph_raw_p50_ms"], figures["oxigraph_raw_p95_ms"], figures["rows"] = (
+        by_figure(raw, "p50_ms"), by_figure(raw, "p95_ms"), by_figure(raw, "rows")
+    )  # fmt: skip
     server = Server(data_dir)
     try:
-        figures["sparql_p50_ms"] = measure_endpoint(server, opts)
+        endpoint = measure_endpoint(server, opts)
+        figures["sparql_p50_ms"], figures["sparql_p95_ms"], figures["sparql_rows"] = (
+            by_figure(endpoint, "p50_ms"), by_figure(endpoint, "p95_ms"), by_figure(endpoint, "rows")
+        )  # fmt: skip
+        answered = [n for n, t in figures["sparql_p50_ms"].items() if t is not None]
         if opts.load_seconds > 0:
-            answered = [n for n, t in figures["sparql_p50_ms"].items() if t is not None]
             figures["load"] = measure_load(server, opts.load_seconds, answered)
+        if opts.peer == "virtuoso":  # beside the embedded server, which it compares answers with
+            from bench.peer import run_peer
+
+            figures["peer"] = run_peer(build_dir, server, raw, endpoint, answered, opts)
         figures["server_peak_rss_mb"] = round(process_peak_rss_mb(server.process.pid))
         if opts.hostile:  # last: it may leave the server busy, or stop it
             figures["hostile"] = run_hostile(

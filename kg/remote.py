@@ -40,6 +40,10 @@ PARTS_QUERY = f"SELECT ?graph WHERE {{ GRAPH {META} {{ {META} {HAS_PART} ?graph 
 XSD_DECIMAL = str(XSD.decimal)
 NO_GRAPH = str(GRAPH["none"])  # names an empty dataset part: no build has a graph of this name
 # Virtuoso writes xsd:boolean values as 1 and 0 in JSON results, and blank nodes as nodeID://b1.
+# It also echoes every default-graph-uri and named-graph-uri as a response header: a build of
+# more than about 50 graphs passes http.client's limit of 100 headers ("got more than 100
+# headers"), so _post raises that limit to this (a module setting of http.client).
+MAX_HEADERS = 100_000
 BOOLEAN_LEXICAL = {"1": "true", "0": "false"}
 
 
@@ -183,10 +187,15 @@ def push_dataset(
         _send(endpoint, chunk, timeout)
         count += sum(len(unit) for _, unit in chunk)
     parts = sorted({*kept, *(g.value for g in by_graph)})
-    meta = [ox.Triple(META, BUILD_ID, ox.Literal(build_id))]
-    meta += [ox.Triple(META, HAS_PART, ox.NamedNode(g)) for g in parts]
-    _update(endpoint, _insert([(META, meta)]), timeout)
+    _update(endpoint, _insert([(META, meta_triples(build_id, parts))]), timeout)
     return count
+
+
+def meta_triples(build_id: str, graphs: Iterable[str]) -> list[ox.Triple]:
+    """The meta graph's triples, which readers take as the build on an endpoint: its id and
+    its graphs (written last by a push, or loaded with the graphs by a bulk loader)."""
+    meta = [ox.Triple(META, BUILD_ID, ox.Literal(build_id))]
+    return meta + [ox.Triple(META, HAS_PART, ox.NamedNode(g)) for g in sorted(graphs)]
 
 
 def _by_graph(
@@ -311,6 +320,8 @@ def _post(
 ) -> tuple[str, bytes]:
     """POST a protocol request; (content type, body). A 4xx raises `refused`, anything else
     that goes wrong StoreError, each with a one-line message."""
+    if getattr(http.client, "_MAXHEADERS", MAX_HEADERS) < MAX_HEADERS:
+        http.client._MAXHEADERS = MAX_HEADERS  # type: ignore[attr-defined]
     request = urllib.request.Request(
         url,
         data=urlencode(form).encode("utf-8"),
