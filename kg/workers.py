@@ -66,15 +66,19 @@ def _open(location: str, memory: bool) -> Store:
 
 
 def answer(store: Store, job: QueryJob) -> tuple[bytes, str, Cut]:
-    """Run a job on a store: (body, media type, cut)."""
-    result = store.query(
-        job.query,
-        bindings={name: ox.NamedNode(iri) for name, iri in job.bindings},
-        dataset=job.dataset,
-    )
-    body, used, cut = serialize(
-        result, by_media_type(job.select), by_media_type(job.graph), job.limit, job.seconds
-    )
+    """Run a job on a store: (body, media type, cut). A remote store's answer is its engine's
+    own bytes when they are within the row cap."""
+    from kg.remote import RemoteStore
+
+    bindings = {name: ox.NamedNode(iri) for name, iri in job.bindings}
+    formats = (by_media_type(job.select), by_media_type(job.graph))
+    if isinstance(store, RemoteStore):
+        body, used, cut = store.serialized(
+            job.query, formats, job.limit, job.seconds, bindings=bindings, dataset=job.dataset
+        )
+    else:
+        result = store.query(job.query, bindings=bindings, dataset=job.dataset)
+        body, used, cut = serialize(result, *formats, job.limit, job.seconds)
     return body, used.media_type, cut
 
 
