@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ Cut = str | None  # why a result was cut short, or None
 BINDINGS = b'"bindings":['
 RESULTS = b"<results>"
 END_RESULT = b"</result>"
+ROW_BOUNDARY = re.compile(rb'\},\{"(?=[^},])')  # a `},{"` that a variable's name follows
 
 
 class _Stop(Exception):
@@ -49,11 +51,7 @@ class Grammar:
 
 
 def _after_each(data: bytes, needle: bytes, start: int) -> list[int]:
-    found, pos = [], data.find(needle, start)
-    while pos >= 0:
-        found.append(pos + len(needle))
-        pos = data.find(needle, pos + 1)
-    return found
+    return [m.end() for m in re.compile(re.escape(needle)).finditer(data, start)]
 
 
 def _tsv_cuts(data: bytes) -> list[int]:
@@ -81,12 +79,7 @@ def _json_cuts(data: bytes) -> list[int]:
     first = opened + len(BINDINGS)
     if data.find(b"},{}", first) >= 0 or data.startswith(b"{}", first):
         return _json_cuts_parsed(data, first)
-    cuts, pos = [first], data.find(b'},{"', first)
-    while pos >= 0:
-        if data[pos + 4 : pos + 5] not in (b"}", b",", b""):
-            cuts.append(pos + 1)
-        pos = data.find(b'},{"', pos + 1)
-    return cuts
+    return [first, *(m.start() + 1 for m in ROW_BOUNDARY.finditer(data, first))]
 
 
 def _json_cuts_parsed(data: bytes, first: int) -> list[int]:
@@ -120,6 +113,7 @@ class Sink:
         self.marks = 0
         self.slack = grammar.slack  # rows begun <= marks - slack
         self.cut: Cut = None
+        self.cuts: list[int] = []  # the cuts of the data when the row cap stopped the engine
 
     def write(self, chunk: bytes) -> int:
         if self.cut is not None:  # the engine flushes its buffer again as it gives up: not kept
@@ -133,7 +127,9 @@ class Sink:
             overlap = max(0, start - len(self.grammar.mark) + 1)
             self.marks += self.data.count(self.grammar.mark, overlap)
             if self.marks - self.slack > self.limit:
-                begun = self.grammar.begun(bytes(self.data), self.grammar.cuts(bytes(self.data)))
+                data = bytes(self.data)
+                self.cuts = self.grammar.cuts(data)
+                begun = self.grammar.begun(data, self.cuts)
                 if begun > self.limit:
                     self.cut = "rows"
                     raise _Stop
@@ -161,9 +157,10 @@ def capped(
     data = bytes(sink.data)
     if sink.cut is None:
         return data, None
-    cuts = grammar.cuts(data)
     if sink.cut == "rows":
         assert limit is not None
-        return data[: cuts[limit]] + grammar.close, f"rows: the result has more than {limit} rows"
+        cut_at = sink.cuts[limit]
+        return data[:cut_at] + grammar.close, f"rows: the result has more than {limit} rows"
+    cuts = grammar.cuts(data)
     why = f"time: the query ran past {seconds:g} s"
     return (data[: cuts[-1]] + grammar.close if cuts else empty()), why

@@ -83,9 +83,14 @@ def serialize(
     return _solutions(result, select, limit, seconds)
 
 
+SOLUTION_GRAMMARS = {"json": rowcut.JSON, "xml": rowcut.XML, "tsv": rowcut.TSV}
+
+
 def _solutions(
     result: ox.QuerySolutions, select: Format, limit: int | None, seconds: float | None
 ) -> tuple[bytes, Format, Cut]:
+    """JSON, XML and TSV as the engine writes them, cut at whole rows; CSV (a quoted value may
+    hold a line break) cut as TSV and converted by the engine."""
     names = [v.value for v in result.variables]
     carried = select if select.name in SOLUTION_GRAMMARS else by_name("tsv", for_graphs=False)
     body, cut = rowcut.capped(
@@ -99,9 +104,6 @@ def _solutions(
         tsv = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
         body = tsv.serialize(format=select.results) or b""
     return body, select, cut
-
-
-SOLUTION_GRAMMARS = {"json": rowcut.JSON, "xml": rowcut.XML, "tsv": rowcut.TSV}
 
 
 def _triples(
