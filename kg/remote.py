@@ -2,7 +2,8 @@
 kg.store.EmbeddedStore, and `push_dataset` to put a build's graphs on it.
 
 Queries travel over the SPARQL 1.1 Protocol (POST, form-encoded) and come back as pyoxigraph
-result objects, so callers cannot tell the two stores apart. The dataset is the build's graphs
+result objects, so callers cannot tell the two stores apart; for the endpoint (`serialized`), the
+remote engine's own answer is passed through as bytes when it is within the row cap. The dataset is the build's graphs
 only, as listed in the meta graph that `push_dataset` writes last: the endpoint's own graphs
 (Virtuoso keeps several) stay out of the union default graph and out of `GRAPH ?g`.
 """
@@ -22,6 +23,8 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, XSD
 
 from kg.errors import KgqaError, QueryError, StoreError
+from kg.rowcut import Cut
+from kg.serialize import Format, serialize
 from kg.sparql_text import check_nesting, names_dataset
 from kg.store import Bindings, Dataset, QueryResult, malformed, parser_options, solutions
 from kg.vocab import BASE, GRAPH, KGQA, META_GRAPH, with_prefixes
@@ -99,6 +102,50 @@ class RemoteStore:
         """The rows of a SELECT query; [] for another query form."""
         return solutions(self.query(query, bindings=bindings))
 
+    def serialized(
+        self,
+        sparql: str,
+        formats: tuple[Format, Format],
+        limit: int,
+        seconds: float,
+        *,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+    ) -> tuple[bytes, Format, Cut]:
+        """A query's answer in the format for its form (of `formats`, for SELECT/ASK and for
+        CONSTRUCT/DESCRIBE): the endpoint's own bytes, passed through, when the engine here can
+        read them and they hold at most `limit` rows (a SELECT is sent with LIMIT limit+1 when
+        its text takes one); otherwise read as `query` reads them and written with the cut."""
+        form = self._form(sparql, True, bindings)
+        wanted = formats[1] if form is ox.QueryTriples else formats[0]
+        text = _with_base(with_prefixes(sparql)) + _values(bindings)
+        if form is ox.QuerySolutions:
+            text = self._limited(text, limit + 1)
+        if form is ox.QueryBoolean or wanted.name == "csv":  # CSV cannot be read back: no count
+            return serialize(self.query(sparql, bindings=bindings, dataset=dataset), *formats,
+                             limit, seconds)  # fmt: skip
+        content_type, body = _post(
+            self.endpoint,
+            [("query", text), *self._dataset(sparql, True, dataset)],
+            wanted.media_type,
+            min(self.timeout, seconds),
+            QueryError,
+        )
+        if content_type == wanted.media_type and _count(body, wanted) <= limit:
+            return body, wanted, None
+        return serialize(self.query(sparql, bindings=bindings, dataset=dataset), *formats,
+                         limit, seconds)  # fmt: skip
+
+    def _limited(self, text: str, rows: int) -> str:
+        """The query with LIMIT rows appended, when it parses so (it has no LIMIT or trailing
+        VALUES of its own); else as it is."""
+        capped = f"{text}\nLIMIT {rows}"
+        try:
+            self._syntax.query(capped, **parser_options(None))
+        except (SyntaxError, OSError, RuntimeError):
+            return text
+        return capped
+
     def _dataset(
         self, sparql: str, union_default_graph: bool, dataset: Dataset | None
     ) -> list[tuple[str, str]]:
@@ -129,6 +176,18 @@ class RemoteStore:
         except (OSError, RuntimeError) as exc:  # e.g. SERVICE, which the empty store cannot plan
             raise QueryError(f"cannot run this query: {_one_line(str(exc))}") from exc
         return type(result)
+
+
+def _count(body: bytes, fmt: Format) -> float:
+    """How many rows or triples the engine here reads in an answer; infinity when it cannot read
+    it (Virtuoso's blank node labels, for one), so that the answer is read the long way."""
+    try:
+        if fmt.rdf is not None:
+            return sum(1 for _ in ox.parse(body, format=fmt.rdf))
+        read = ox.parse_query_results(body, format=fmt.results)
+        return sum(1 for _ in read) if isinstance(read, ox.QuerySolutions) else 0
+    except (SyntaxError, ValueError, UnicodeError):
+        return float("inf")
 
 
 def _with_base(query: str) -> str:

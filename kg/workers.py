@@ -2,8 +2,9 @@
 
 pyoxigraph cannot cancel a query; a query that computes for long before its first row (a large
 COUNT over a cartesian product) would burn a core until done. Each worker opens the build's store
-read-only and answers one query at a time over a pipe; a query that runs past its limit has its
-worker killed and replaced.
+read-only and answers one query at a time over a pipe: the job goes in pickled, the answer comes
+back as the engine's serialised bytes (kg.serialize), sent as they are after a small header, never
+as Python objects. A query that runs past its limit has its worker killed and replaced.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import pyoxigraph as ox
 
 from kg.config import is_endpoint_url
 from kg.errors import KgqaError, QueryError
-from kg.serialize import Cut, by_media_type, serialize
+from kg.rowcut import Cut
+from kg.serialize import by_media_type, serialize
 from kg.store import Dataset, Store, solutions
 
 GRACE_S = 1.0  # the worker cuts a streaming result itself at the limit; this is for the rest
@@ -64,15 +66,19 @@ def _open(location: str, memory: bool) -> Store:
 
 
 def answer(store: Store, job: QueryJob) -> tuple[bytes, str, Cut]:
-    """Run a job on a store: (body, media type, cut)."""
-    result = store.query(
-        job.query,
-        bindings={name: ox.NamedNode(iri) for name, iri in job.bindings},
-        dataset=job.dataset,
-    )
-    body, used, cut = serialize(
-        result, by_media_type(job.select), by_media_type(job.graph), job.limit, job.seconds
-    )
+    """Run a job on a store: (body, media type, cut). A remote store's answer is its engine's
+    own bytes when they are within the row cap."""
+    from kg.remote import RemoteStore
+
+    bindings = {name: ox.NamedNode(iri) for name, iri in job.bindings}
+    formats = (by_media_type(job.select), by_media_type(job.graph))
+    if isinstance(store, RemoteStore):
+        body, used, cut = store.serialized(
+            job.query, formats, job.limit, job.seconds, bindings=bindings, dataset=job.dataset
+        )
+    else:
+        result = store.query(job.query, bindings=bindings, dataset=job.dataset)
+        body, used, cut = serialize(result, *formats, job.limit, job.seconds)
     return body, used.media_type, cut
 
 
@@ -88,11 +94,14 @@ def _serve(location: str, memory: bool, conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", *answer(store, job)))
+            body, media_type, cut = answer(store, job)
         except KgqaError as exc:  # raised again in the caller, same class and message
             conn.send(("error", exc))
         except Exception as exc:
             conn.send(("error", QueryError(f"the query failed: {type(exc).__name__}: {exc}")))
+        else:
+            conn.send(("ok", media_type, cut))
+            conn.send_bytes(body)
 
 
 class QueryWorkers:
@@ -135,6 +144,8 @@ class QueryWorkers:
         try:
             conn.send(job)
             reply = conn.recv() if conn.poll(seconds + GRACE_S) else None
+            if reply is not None and reply[0] == "ok":
+                reply = (*reply, conn.recv_bytes())
         except (EOFError, OSError, BrokenPipeError):
             reply = ("stopped", "")
         if reply is None or reply[0] == "stopped":
@@ -152,7 +163,7 @@ class QueryWorkers:
             raise WorkersBusy("the query worker stopped; try again")
         if reply[0] == "error":
             raise reply[1]
-        return reply[1], reply[2], reply[3]
+        return reply[3], reply[1], reply[2]
 
     def select(
         self, query: str, limit: int, seconds: float, bindings: dict[str, str] | None = None

@@ -22,6 +22,7 @@ from kg.errors import QueryError, StoreError
 from kg.remote import RemoteStore, push_dataset
 from kg.store import Dataset, EmbeddedStore
 from kg.vocab import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, with_prefixes
+from kg.workers import QueryJob, answer
 from qa import catalog, engine
 from qa.engine import Engine
 from tests.conftest import run_kgqa
@@ -428,3 +429,21 @@ def test_a_bad_kgqa_store_is_one_line_and_exit_2(tmp_path: Path) -> None:
         done = run_kgqa("ask", "x", data_dir=tmp_path, extra_env={"KGQA_STORE": url})
         assert done.returncode == 2
         assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sparql_answers_pass_the_endpoint_s_own_bytes_through(
+    remote: RemoteStore, store: EmbeddedStore
+) -> None:
+    """Within the row cap, the endpoint's answer is Virtuoso's own bytes (its JSON has `link`
+    and `ordered`), with the rows of the embedded store; past it, the cap holds and is reported."""
+    query = with_prefixes(SELECTS["02-claims-by-hedge.rq"])
+    embedded = rows(store.query(query))
+    job = QueryJob(query, "application/sparql-results+json", "text/turtle", 10_000, 10.0)
+    body, media_type, cut = answer(remote, job)
+    assert media_type == "application/sparql-results+json" and cut is None
+    assert b'"ordered"' in body
+    assert rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)) == embedded
+    capped = QueryJob(query, "application/sparql-results+json", "text/turtle", 3, 10.0)
+    body, _, cut = answer(remote, capped)
+    assert cut is not None and cut.startswith("rows:")
+    assert len(json.loads(body)["results"]["bindings"]) == 3
