@@ -316,21 +316,44 @@ SELECT ?s ?p ?o WHERE {{
 }}"""
 
 
-def load_store_ontology(store: Store) -> Ontology:
-    """ontology.ttl with the concepts the store's build holds that sources proposed (`kgqa
-    ingest`), so questions can name what an added document brought."""
+# An RDF term as plain data: ("iri", value, None, None) or ("literal", value, language, datatype)
+Term = tuple[str, str, str | None, str | None]
+
+
+def proposed_concept_triples(store: Store) -> list[tuple[Term, Term, Term]]:
+    """The triples of the concepts a store's build holds that sources proposed (`kgqa ingest`)."""
+    return [
+        (_plain(row["s"]), _plain(row["p"]), _plain(row["o"]))
+        for row in store.select(PROPOSED_CONCEPTS_QUERY)
+    ]
+
+
+def store_ontology(proposed: Iterable[tuple[Term, Term, Term]]) -> Ontology:
+    """ontology.ttl with these proposed concepts' triples (`proposed_concept_triples`)."""
     graph = parse_turtle(ontology_path(), "the ontology")
-    for row in store.select(PROPOSED_CONCEPTS_QUERY):
-        triple = tuple(_rdflib(row[name]) for name in ("s", "p", "o"))
-        graph.add(triple)  # type: ignore[arg-type]
+    for triple in proposed:
+        graph.add((_rdflib(triple[0]), _rdflib(triple[1]), _rdflib(triple[2])))
     return ontology_from_graph(graph)
 
 
-def _rdflib(term: object) -> Node:
+def load_store_ontology(store: Store) -> Ontology:
+    """ontology.ttl with the concepts the store's build holds that sources proposed (`kgqa
+    ingest`), so questions can name what an added document brought."""
+    return store_ontology(proposed_concept_triples(store))
+
+
+def _plain(term: object) -> Term:
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return ("iri", term.value, None, None)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return ("literal", term.value, term.language, term.datatype.value)
     raise CorpusError(f"unexpected term in a proposed concept: {term}")
+
+
+def _rdflib(term: Term) -> Node:
+    kind, value, language, datatype = term
+    if kind == "iri":
+        return URIRef(value)
+    if language:
+        return Literal(value, lang=language)
+    return Literal(value, datatype=URIRef(datatype) if datatype else None)
