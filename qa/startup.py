@@ -192,14 +192,18 @@ def save(path: Path, data: EngineData) -> None:
         "include_proposed": data.include_proposed,
         "digest": hashlib.blake2b(payload, digest_size=16).hexdigest(),
     }
+    temporary: str | None = None
     try:
         path.parent.mkdir(exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".partial", delete=False) as out:
+            temporary = out.name
             out.write(srsly.msgpack_dumps({"header": header, "payload": payload}))
-        os.chmod(out.name, 0o644)  # readable as the build beside it is
-        os.replace(out.name, path)
+        os.chmod(temporary, 0o644)  # readable as the build beside it is
+        os.replace(temporary, path)
     except OSError as exc:
         log.warning("kgqa: cannot save the engine's start-up data in %s: %s", path.parent, exc)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def load(path: Path, build_id: str, include_proposed: bool) -> EngineData | None:
@@ -220,36 +224,16 @@ def load(path: Path, build_id: str, include_proposed: bool) -> EngineData | None
         return None
 
 
-FACET_FIELDS = (
-    "kind",
-    "slug",
-    "title",
-    "summary",
-    "hedge",
-    "direction",
-    "stance",
-    "instead_of",
-    "source_needed",
-    "authority",
-    "activities",
-    "goals",
-    "caveats",
-    "quote",
-    "start",
-    "end",
-    "source",
-    "attributed_to",
-    "reviewed",
-)
-SETS = frozenset({"activities", "goals", "caveats"})
+FACET_SETS = slice(Facets._fields.index("activities"), Facets._fields.index("caveats") + 1)
 
 
 def _plain(data: EngineData) -> dict[str, Any]:
     """The data as msgpack's types: lists, strings, numbers, booleans, None."""
-    facets = [
-        [claim, *(sorted(v) if n in SETS else v for n in FACET_FIELDS for v in [getattr(f, n)])]
-        for claim, f in data.facets.items()
-    ]
+    facets = []
+    for claim, found in data.facets.items():
+        values: list[Any] = list(found)
+        values[FACET_SETS] = [sorted(v) for v in values[FACET_SETS]]
+        facets.append([claim, *values])
     return {
         "proposed_concepts": data.proposed_concepts,
         "sources": data.sources,
@@ -290,12 +274,7 @@ def _plain(data: EngineData) -> dict[str, Any]:
 
 
 def _from_plain(build_id: str, include_proposed: bool, plain: dict[str, Any]) -> EngineData:
-    facets = {}
-    for claim, *values in plain["facets"]:
-        fields = dict(zip(FACET_FIELDS, values, strict=True))
-        for name in SETS:
-            fields[name] = frozenset(fields[name])
-        facets[claim] = Facets(**fields)
+    facets = dict(map(_facets, plain["facets"]))
     words, weights = plain["idf"]
     return EngineData(
         build_id=build_id,
@@ -329,3 +308,9 @@ def _from_plain(build_id: str, include_proposed: bool, plain: dict[str, Any]) ->
         idf=dict(zip(words, weights, strict=True)),
         coverage=list(plain["coverage"]),
     )
+
+
+def _facets(row: list[Any]) -> tuple[str, Facets]:
+    claim, *values = row
+    values[FACET_SETS] = map(frozenset, values[FACET_SETS])
+    return claim, Facets(*values)
