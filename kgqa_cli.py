@@ -6,8 +6,12 @@ in one place; no package imports it.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +22,7 @@ from kg import __version__
 from kg.cli import COMMANDS as KG_COMMANDS
 from kg.errors import KgqaError
 from qa.cli import COMMANDS as QA_COMMANDS
+from qa.cli import prepare_engine
 from web.cli import COMMANDS as WEB_COMMANDS
 
 EXIT_ERROR = 2
@@ -29,6 +34,25 @@ def cli() -> None:
     """kgqa: questions answered from what documents claim, every sentence cited."""
 
 
+# commands that may make a new build current: the engine's start-up data is prepared right after
+MAKE_BUILDS = ("build", "ingest", "remove", "review")
+
+
+def then_prepare_engine(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, then the new build's engine start-up data (kg cannot do it: qa is above it)."""
+
+    @functools.wraps(callback)
+    def run(**kwargs: Any) -> Any:
+        result = callback(**kwargs)
+        data: Path | None = kwargs.get("data_dir")
+        seconds = prepare_engine(data)
+        if seconds is not None:
+            click.echo(f"engine start-up data ready in {seconds:.2f} s")
+        return result
+
+    return run
+
+
 for command in (
     *KG_COMMANDS,
     *QA_COMMANDS,
@@ -37,6 +61,8 @@ for command in (
     *WEB_COMMANDS,
     *BENCH_COMMANDS,
 ):
+    if command.name in MAKE_BUILDS and command.callback is not None:
+        command.callback = then_prepare_engine(command.callback)
     cli.add_command(command)
 
 
