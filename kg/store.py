@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -122,6 +124,23 @@ class EmbeddedStore:
     build_dir: Path
     store: ox.Store
     in_memory: bool = False
+    copying: threading.Thread | None = None  # the copy into memory under way (open_build later)
+
+    @property
+    def memory_planned(self) -> bool:
+        """In memory, or being copied there."""
+        return self.in_memory or self.copying is not None
+
+    def _copy_into_memory(self) -> None:
+        """Load the snapshot into a new in-memory store and swap it in; a query under way finishes
+        on the store it began on. A copy that fails leaves the build served from disk."""
+        try:
+            self.store = _memory_copy(self.build_dir)
+            self.in_memory = True
+        except StoreError as exc:
+            logging.getLogger(__name__).warning("kgqa: serving from disk: %s", exc)
+        finally:
+            self.copying = None
 
     @property
     def build_id(self) -> str:
@@ -166,31 +185,51 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def open_store(data_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
+def open_store(
+    data_dir: Path, *, memory: bool | None = False, later: bool = False
+) -> EmbeddedStore:
     """Open the current build read-only; StoreError when there is none yet. memory=None: in
-    memory when the build has at most KGQA_MEMORY_MAX_QUADS quads."""
+    memory when the build has at most KGQA_MEMORY_MAX_QUADS quads; later: see open_build."""
     build_dir = current_build(data_dir)
     if build_dir is None:
         raise StoreError(f"no graph has been built in {data_dir}: run `kgqa build` first")
-    return open_build(build_dir, memory=memory)
+    return open_build(build_dir, memory=memory, later=later)
 
 
-def open_build(build_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
+def open_build(
+    build_dir: Path, *, memory: bool | None = False, later: bool = False
+) -> EmbeddedStore:
     """Open one build: its on-disk store read-only, or a copy in memory loaded from its N-Quads
-    snapshot (memory=None decides by size)."""
+    snapshot (memory=None decides by size). With later, a copy into memory (seconds at a million
+    quads) is made in a background thread while the on-disk store answers, and swapped in when
+    complete: a server starts at once."""
     snapshot = snapshot_path(build_dir)
     if memory is None:
         quads = int(read_manifest(build_dir).get("quads", 0))
         memory = quads <= memory_max_quads() and snapshot.is_file()
+    if memory and not later:
+        return EmbeddedStore(build_dir=build_dir, store=_memory_copy(build_dir), in_memory=True)
     try:
-        if memory:
-            store = ox.Store()
-            store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        else:
-            store = ox.Store.read_only(str(build_dir / "oxigraph"))
+        store = ox.Store.read_only(str(build_dir / "oxigraph"))
+    except OSError as exc:
+        raise StoreError(f"{build_dir}: cannot open the store: {_one_line(str(exc))}") from exc
+    found = EmbeddedStore(build_dir=build_dir, store=store)
+    if memory:
+        found.copying = threading.Thread(
+            target=found._copy_into_memory, name="kgqa-memory-copy", daemon=True
+        )
+        found.copying.start()
+    return found
+
+
+def _memory_copy(build_dir: Path) -> ox.Store:
+    """A build in memory, loaded from its N-Quads snapshot."""
+    try:
+        store = ox.Store()
+        store.bulk_load(path=str(snapshot_path(build_dir)), format=ox.RdfFormat.N_QUADS)
     except (OSError, SyntaxError) as exc:
         raise StoreError(f"{build_dir}: cannot open the store: {_one_line(str(exc))}") from exc
-    return EmbeddedStore(build_dir=build_dir, store=store, in_memory=memory)
+    return store
 
 
 def memory_max_quads() -> int:
