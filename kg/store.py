@@ -5,12 +5,15 @@ Layout of a data directory:
     builds/<build-id>/oxigraph/   the Oxigraph store of one complete build
     builds/<build-id>/dumps/      TriG, N-Quads, Turtle and JSON-LD dumps of it
     builds/<build-id>/manifest.json
+    builds/<build-id>/engine/     the question engine's start-up data, saved by qa (qa.startup)
     builds/<build-id>.partial/    a build under way (or one that was interrupted)
     current -> builds/<build-id>  replaced atomically when a build succeeds
     build.lock                    held by the build under way
 
 Readers open `current` read-only, so a build never blocks them and a failed or interrupted
-build leaves the previous store untouched.
+build leaves the previous store untouched. A server opens a build on disk at once and, once its
+engine has started, copies the build into memory in the background when it is small enough
+(`open_build(..., later=True)`, then `copy_into_memory`).
 """
 
 from __future__ import annotations
@@ -125,11 +128,21 @@ class EmbeddedStore:
     store: ox.Store
     in_memory: bool = False
     copying: threading.Thread | None = None  # the copy into memory under way (open_build later)
+    memory_later: bool = False  # to be copied into memory when `copy_into_memory` is called
 
     @property
     def memory_planned(self) -> bool:
-        """In memory, or being copied there."""
-        return self.in_memory or self.copying is not None
+        """In memory, or to be copied there."""
+        return self.in_memory or self.memory_later
+
+    def copy_into_memory(self) -> None:
+        """Start the copy into memory that open_build(..., later=True) planned, in a background
+        thread (called once what the server needs at start is ready: they would share the cores)."""
+        if self.memory_later and not self.in_memory and self.copying is None:
+            self.copying = threading.Thread(
+                target=self._copy_into_memory, name="kgqa-memory-copy", daemon=True
+            )
+            self.copying.start()
 
     def _copy_into_memory(self) -> None:
         """Load the snapshot into a new in-memory store and swap it in; a query under way finishes
@@ -200,9 +213,9 @@ def open_build(
     build_dir: Path, *, memory: bool | None = False, later: bool = False
 ) -> EmbeddedStore:
     """Open one build: its on-disk store read-only, or a copy in memory loaded from its N-Quads
-    snapshot (memory=None decides by size). With later, a copy into memory (seconds at a million
-    quads) is made in a background thread while the on-disk store answers, and swapped in when
-    complete: a server starts at once."""
+    snapshot (memory=None decides by size). With later, the on-disk store is opened at once and
+    the copy into memory (seconds at a million quads) is left to `copy_into_memory`, which makes
+    it in a background thread while the on-disk store answers and swaps it in when complete."""
     snapshot = snapshot_path(build_dir)
     if memory is None:
         quads = int(read_manifest(build_dir).get("quads", 0))
@@ -213,13 +226,7 @@ def open_build(
         store = ox.Store.read_only(str(build_dir / "oxigraph"))
     except OSError as exc:
         raise StoreError(f"{build_dir}: cannot open the store: {_one_line(str(exc))}") from exc
-    found = EmbeddedStore(build_dir=build_dir, store=store)
-    if memory:
-        found.copying = threading.Thread(
-            target=found._copy_into_memory, name="kgqa-memory-copy", daemon=True
-        )
-        found.copying.start()
-    return found
+    return EmbeddedStore(build_dir=build_dir, store=store, memory_later=bool(memory))
 
 
 def _memory_copy(build_dir: Path) -> ox.Store:

@@ -35,6 +35,8 @@ def open_backend(store: Store, workers: int, include_proposed: bool = False) -> 
     location = store_location(store)
     memory = isinstance(store, EmbeddedStore) and store.memory_planned
     engine = Engine(store, include_proposed=include_proposed)
+    if isinstance(store, EmbeddedStore):
+        store.copy_into_memory()  # planned by open_build(later=True): now the engine has started
     return Backend(store, engine, QueryWorkers(location, size=workers, memory=memory))
 
 
