@@ -111,7 +111,8 @@ def table(f: dict[str, Any]) -> str:
         f"build {f['build_s']} s ({f['build_triples_per_s']:,} triples/s without SHACL; "
         f"SHACL {f['validate_s']} s{'' if f['shacl'] else ', skipped'})  "
         f"store {f['store_mb']} MB  build peak RSS {f['peak_rss_mb']:,} MB",
-        f"engine start {f['engine_start_s']} s from saved start-up data (store open "
+        f"engine start {f['engine_start_s']} s ({f['engine_start_cpu_s']} s CPU) from saved "
+        f"start-up data (store open "
         f"{f['engine_start_store_open_s']} s; best of {len(f['engine_start_runs_s'])}: "
         f"{f['engine_start_runs_s']}; store in memory after {f['engine_start_store_in_memory_s']} s), "
         f"{f['engine_start_afresh_s']} s worked out afresh",

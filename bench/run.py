@@ -222,6 +222,7 @@ def measure_ask(data_dir: Path, opts: Options) -> dict[str, Any]:
         "engine_start_from_saved": all(found["from_saved"] for found in starts),
         "engine_start_runs_s": [round(float(found["total_s"]), 3) for found in starts],
         "engine_start_store_in_memory_s": round(float(best["memory_s"]), 3),
+        "engine_start_cpu_s": round(min(float(found["cpu_s"]) for found in starts), 3),
         "engine_start_afresh_s": round(afresh_s, 3),
         "ask_p50_ms": _p50(fresh),
         "ask_p95_ms": round(percentile(fresh, 0.95), 3),

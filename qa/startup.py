@@ -40,7 +40,7 @@ from qa.hints import Hint, hints_path
 from qa.nlp import RARITY_COMPONENT
 from qa.rank import inverse_document_frequency, quoted_words
 
-FORMAT = 1  # raise when what is saved, or how it is worked out, changes
+FORMAT = 2  # raise when what is saved, or how it is worked out, changes
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias ?url WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
@@ -224,17 +224,14 @@ def load(path: Path, build_id: str, include_proposed: bool) -> EngineData | None
         return None
 
 
-FACET_SETS = slice(Facets._fields.index("activities"), Facets._fields.index("caveats") + 1)
+SET_FIELDS = frozenset({"activities", "goals", "caveats"})
+INLINE_FIELDS = frozenset({"quote", "start", "end"})  # not repeated: kept in each row
 
 
 def _plain(data: EngineData) -> dict[str, Any]:
     """The data as msgpack's types: lists, strings, numbers, booleans, None."""
-    facets = []
-    for claim, found in data.facets.items():
-        values: list[Any] = list(found)
-        values[FACET_SETS] = [sorted(v) for v in values[FACET_SETS]]
-        facets.append([claim, *values])
     return {
+        "facets": _plain_facets(data.facets),
         "proposed_concepts": data.proposed_concepts,
         "sources": data.sources,
         "corpus_lemmas": sorted(data.corpus_lemmas),
@@ -251,7 +248,6 @@ def _plain(data: EngineData) -> dict[str, Any]:
             ]
             for p in data.patterns
         ],
-        "facets": facets,
         "proposed": sorted(data.proposed),
         "disagreements": [
             [
@@ -274,7 +270,7 @@ def _plain(data: EngineData) -> dict[str, Any]:
 
 
 def _from_plain(build_id: str, include_proposed: bool, plain: dict[str, Any]) -> EngineData:
-    facets = dict(map(_facets, plain["facets"]))
+    facets = _facets(plain["facets"])
     words, weights = plain["idf"]
     return EngineData(
         build_id=build_id,
@@ -310,7 +306,37 @@ def _from_plain(build_id: str, include_proposed: bool, plain: dict[str, Any]) ->
     )
 
 
-def _facets(row: list[Any]) -> tuple[str, Facets]:
-    claim, *values = row
-    values[FACET_SETS] = map(frozenset, values[FACET_SETS])
-    return claim, Facets(*values)
+def _plain_facets(facets: dict[str, Facets]) -> dict[str, Any]:
+    """The facets as rows of indices: into one table of the values they repeat (kinds, titles,
+    IRIs ...) and one of their concept sets, so that each is made once when read back."""
+    values: dict[object, int] = {}
+    sets: dict[tuple[str, ...], int] = {}
+    rows = []
+    for claim, found in facets.items():
+        row: list[Any] = [claim]
+        value: Any
+        for name, value in zip(Facets._fields, found, strict=True):
+            if name in SET_FIELDS:
+                row.append(sets.setdefault(tuple(sorted(value)), len(sets)))
+            elif name in INLINE_FIELDS:
+                row.append(value)
+            else:
+                row.append(values.setdefault(value, len(values)))
+        rows.append(row)
+    return {"values": list(values), "sets": list(sets), "rows": rows}
+
+
+def _facets(plain: dict[str, Any]) -> dict[str, Facets]:
+    v: list[Any] = list(plain["values"])
+    c = [frozenset(found) for found in plain["sets"]]
+    make = Facets._make
+    return {
+        claim: make(
+            (v[kind], v[slug], v[title], v[summary], v[hedge], v[direction], v[stance],
+             v[instead_of], v[source_needed], v[authority], c[activities], c[goals], c[caveats],
+             quote, start, end, v[source], v[attributed_to], v[reviewed])
+        )
+        for (claim, kind, slug, title, summary, hedge, direction, stance, instead_of,
+             source_needed, authority, activities, goals, caveats, quote, start, end, source,
+             attributed_to, reviewed) in plain["rows"]
+    }  # fmt: skip
