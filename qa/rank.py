@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from kg.ontology import Ontology
 from kg.vocab import KGQA
-from qa.catalog import Catalog
+from qa.catalog import Catalog, Facets
 from qa.intents import INTENTS
 from qa.interpret import Interpretation
 from qa.nlp import RARITY_COMPONENT
@@ -160,9 +160,9 @@ def inverse_document_frequency(word_sets: list[frozenset[str]]) -> dict[str, flo
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
 
 
-def quoted_words(nlp: Language, catalog: Catalog) -> dict[str, frozenset[str]]:
+def quoted_words(nlp: Language, facets: dict[str, Facets]) -> dict[str, frozenset[str]]:
     """Each claim's quoted words and their lemmas, for lexical ranking."""
-    claims = list(catalog.facets.items())
+    claims = list(facets.items())
     docs = nlp.pipe((f.quote for _, f in claims), disable=[RARITY_COMPONENT])
     return {
         claim: frozenset(

@@ -27,6 +27,10 @@ import spacy_lookups_data  # type: ignore[import-untyped]
 import srsly  # type: ignore[import-untyped]
 from spacy.about import __version__ as spacy_version
 from spacy.language import Language
+from srsly.msgpack.exceptions import (  # type: ignore[import-untyped]
+    UnpackException,
+    UnpackValueError,
+)
 
 from kg import __version__
 from kg.disagreements import DisagreementRow, SideRow
@@ -58,6 +62,7 @@ SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:g
 GROUP BY ?goal ORDER BY DESC(?n) ?goal LIMIT 8"""
 TITLE_END = re.compile(r"[:?]")
 
+UNPACK_ERRORS = (UnpackException, UnpackValueError)  # msgpack's own, besides ValueError
 log = logging.getLogger(__name__)
 SourceRow = tuple[str | None, ...]  # the values of SOURCE_FIELDS
 
@@ -93,15 +98,19 @@ class EngineData:
         return Catalog(self.facets, self.proposed, self.disagreements)
 
     def source_infos(self) -> tuple[dict[str, SourceInfo], list[tuple[str, str]]]:
-        """Each source by IRI, and every name it goes by (title, short title, publisher, alias)."""
-        found: dict[str, SourceInfo] = {}
-        names: list[tuple[str, str]] = []
-        for iri, slug, title, short, publisher, alias, url in self.sources:
-            title = title or ""
-            short = short or TITLE_END.split(title)[0].strip() or title
-            found[iri or ""] = SourceInfo(iri or "", slug or "", title, short, url, publisher)
-            names += [(iri or "", name) for name in (title, short, publisher, alias) if name]
-        return found, names
+        return source_infos(self.sources)
+
+
+def source_infos(rows: list[SourceRow]) -> tuple[dict[str, SourceInfo], list[tuple[str, str]]]:
+    """Each source by IRI, and every name it goes by (title, short title, publisher, alias)."""
+    found: dict[str, SourceInfo] = {}
+    names: list[tuple[str, str]] = []
+    for iri, slug, title, short, publisher, alias, url in rows:
+        title = title or ""
+        short = short or TITLE_END.split(title)[0].strip() or title
+        found[iri or ""] = SourceInfo(iri or "", slug or "", title, short, url, publisher)
+        names += [(iri or "", name) for name in (title, short, publisher, alias) if name]
+    return found, names
 
 
 def question_labels(
@@ -138,29 +147,21 @@ def work_out(
         for w in (t.lower_, t.lemma_.lower())
     )
     facets, proposed, disagreements = read_catalog(store, include_proposed)
-    data = EngineData(
-        store.build_id,
-        include_proposed,
-        proposed_concepts,
-        sources,
-        lemmas,
-        [],
-        facets,
-        proposed,
-        disagreements,
-        {},
-        {},
-        [_value(r["goal"]) or "" for r in store.select(COVERAGE_QUERY)],
-    )
-    words = quoted_words(nlp, data.catalog())
-    labels = question_labels(ontology, hints, data.source_infos()[1])
+    words = quoted_words(nlp, facets)
+    labels = question_labels(ontology, hints, source_infos(sources)[1])
     return EngineData(
-        **{
-            **data.__dict__,
-            "patterns": label_patterns(nlp, labels),
-            "claim_words": words,
-            "idf": inverse_document_frequency(list(words.values())),
-        }
+        build_id=store.build_id,
+        include_proposed=include_proposed,
+        proposed_concepts=proposed_concepts,
+        sources=sources,
+        corpus_lemmas=lemmas,
+        patterns=label_patterns(nlp, labels),
+        facets=facets,
+        proposed=proposed,
+        disagreements=disagreements,
+        claim_words=words,
+        idf=inverse_document_frequency(list(words.values())),
+        coverage=[_value(r["goal"]) or "" for r in store.select(COVERAGE_QUERY)],
     )
 
 
@@ -219,7 +220,7 @@ def load(path: Path, build_id: str, include_proposed: bool) -> EngineData | None
         return _from_plain(build_id, include_proposed, srsly.msgpack_loads(payload, use_list=False))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, TypeError, KeyError, IndexError) as exc:  # damaged: rework
+    except (OSError, ValueError, TypeError, KeyError, IndexError, *UNPACK_ERRORS) as exc:
         log.warning("kgqa: ignoring damaged engine start-up data %s: %s", path, exc)
         return None
 

@@ -97,7 +97,9 @@ def test_a_copy_of_another_build_or_code_is_not_used(
     assert engine.ask(question).to_json() == Engine(copied, saved=False).ask(question).to_json()
 
 
-@pytest.mark.parametrize("damage", ["truncated", "flipped", "empty", "garbage", "wrong shape"])
+@pytest.mark.parametrize(
+    "damage", ["truncated", "cut in the header", "flipped", "empty", "garbage", "wrong shape"]
+)
 def test_a_damaged_copy_is_worked_out_again_without_a_crash(
     copied: EmbeddedStore, damage: str
 ) -> None:
@@ -107,6 +109,8 @@ def test_a_damaged_copy_is_worked_out_again_without_a_crash(
     data = path.read_bytes()
     if damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
+    elif damage == "cut in the header":
+        path.write_bytes(data[:9])
     elif damage == "flipped":  # one byte of the payload changed: the digest catches it
         middle = len(data) // 2
         path.write_bytes(data[:middle] + bytes([data[middle] ^ 0x55]) + data[middle + 1 :])
