@@ -1,43 +1,87 @@
 """The `kgqa` console script: the top layer, above kg, qa, ingest, web and bench.
 
-It assembles every package's subcommands into one click group and maps errors to exit statuses
-in one place; no package imports it.
+It assembles every package's subcommands into one click group, each imported only when it runs,
+prepares a new build's engine start-up data after the commands that make one, and maps errors to
+exit statuses in one place; no package imports it.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 
-from bench.cli import COMMANDS as BENCH_COMMANDS
-from ingest.cli import COMMANDS as INGEST_COMMANDS
-from ingest.review_cli import COMMANDS as REVIEW_COMMANDS
 from kg import __version__
-from kg.cli import COMMANDS as KG_COMMANDS
 from kg.errors import KgqaError
-from qa.cli import COMMANDS as QA_COMMANDS
-from web.cli import COMMANDS as WEB_COMMANDS
 
 EXIT_ERROR = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each subcommand and the module whose COMMANDS list holds it: a command's module is imported only
+# when that command runs (`kgqa ask` need not import the build, ingest, the web app or the bench).
+COMMAND_MODULES = {
+    **dict.fromkeys(("build", "validate", "sparql", "stats", "disagreements", "synth"), "kg.cli"),
+    **dict.fromkeys(("ask", "eval"), "qa.cli"),
+    **dict.fromkeys(("ingest", "remove", "eval-proposals"), "ingest.cli"),
+    "review": "ingest.review_cli",
+    "serve": "web.cli",
+    "bench": "bench.cli",
+}
+# commands that may make a new build current: the engine's start-up data is prepared right after
+MAKE_BUILDS = ("build", "ingest", "remove", "review")
+
+
+def then_prepare_engine(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, then the new build's engine start-up data (kg cannot do it: qa is above it)."""
+
+    @functools.wraps(callback)
+    def run(**kwargs: Any) -> Any:
+        from qa.cli import prepare_engine
+
+        result = callback(**kwargs)
+        data: Path | None = kwargs.get("data_dir")
+        seconds = prepare_engine(data)
+        if seconds is not None:
+            click.echo(f"engine start-up data ready in {seconds:.2f} s")
+        return result
+
+    return run
+
+
+@functools.cache
+def load_command(name: str) -> click.Command | None:
+    """The subcommand of that name from its package's COMMANDS, imported now (once); None if
+    unknown."""
+    module = COMMAND_MODULES.get(name)
+    if module is None:
+        return None
+    commands: list[click.Command] = importlib.import_module(module).COMMANDS
+    command = next(c for c in commands if c.name == name)
+    if name in MAKE_BUILDS and command.callback is not None:
+        command.callback = then_prepare_engine(command.callback)
+    return command
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when run (or listed by --help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kgqa")
 def cli() -> None:
     """kgqa: questions answered from what documents claim, every sentence cited."""
-
-
-for command in (
-    *KG_COMMANDS,
-    *QA_COMMANDS,
-    *INGEST_COMMANDS,
-    *REVIEW_COMMANDS,
-    *WEB_COMMANDS,
-    *BENCH_COMMANDS,
-):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.ask import cold_first_answer_s, questions, read_questions, warm_ask_ms
+from bench.ask import (
+    cold_first_answer_s,
+    engine_start_s,
+    questions,
+    read_questions,
+    warm_ask_ms,
+)
 from bench.measure import percentile
 from kg.errors import KgqaError
 
@@ -38,8 +44,9 @@ def run_bundled(opts: BundledOptions) -> dict[str, Any]:
         raise KgqaError(f"{opts.work_dir}: not empty; give a new --work-dir")
     report = build(bundled_corpus(), data_dir)
     began = time.perf_counter()
-    engine = Engine(open_store(data_dir, memory=None))
-    start_s = time.perf_counter() - began
+    engine = Engine(open_store(data_dir, memory=None))  # works the start-up data out, saves it
+    afresh_s = time.perf_counter() - began
+    starts = [engine_start_s(data_dir) for _ in range(3)]  # from the saved data, new processes
     times = warm_ask_ms(engine, asked, opts.rounds)
     cold = [cold_first_answer_s(asked[0], data_dir) for _ in range(opts.cold_runs)]
     every = [t for question_times in times.values() for t in question_times]
@@ -56,7 +63,11 @@ def run_bundled(opts: BundledOptions) -> dict[str, Any]:
         "sources": report.sources,
         "claims": report.claims,
         "build_s": round(report.seconds, 2),
-        "engine_start_s": round(start_s, 3),
+        "engine_start_s": round(min(float(found["total_s"]) for found in starts), 3),
+        "engine_start_runs_s": [round(float(found["total_s"]), 3) for found in starts],
+        "engine_start_from_saved": all(found["from_saved"] for found in starts),
+        "engine_start_cpu_s": round(min(float(found["cpu_s"]) for found in starts), 3),
+        "engine_start_afresh_s": round(afresh_s, 3),
         "questions": len(times),
         "rounds": opts.rounds,
         "warm_p50_ms": round(percentile(every, 0.5), 3),
@@ -73,7 +84,11 @@ def run_bundled(opts: BundledOptions) -> dict[str, Any]:
 def table(f: dict[str, Any]) -> str:
     lines = [
         f"bundled corpus: triples {f['triples']:,}  sources {f['sources']}  claims {f['claims']}  "
-        f"build {f['build_s']} s  engine start {f['engine_start_s']} s",
+        f"build {f['build_s']} s",
+        f"engine start {f['engine_start_s']} s ({f['engine_start_cpu_s']} s CPU) from saved "
+        f"start-up data (best of "
+        f"{len(f['engine_start_runs_s'])}: {f['engine_start_runs_s']}), "
+        f"{f['engine_start_afresh_s']} s worked out afresh",
         "",
         f"{'question':64} {'p50 ms':>8} {'p95 ms':>8}",
         *(

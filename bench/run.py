@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from bench.ask import questions, warm_ask_ms
+from bench.ask import engine_start_s, questions, warm_ask_ms
 from bench.hostile import run_hostile
 from bench.incremental import measure_incremental
 from bench.load import run_wrk
@@ -247,15 +247,23 @@ def measure_ask(data_dir: Path, opts: Options) -> dict[str, Any]:
 
     began = time.perf_counter()
     store = open_store(data_dir, memory=None)  # as the server opens it
-    engine = Engine(store)
-    start_s = time.perf_counter() - began
+    engine = Engine(store)  # no start-up data saved yet: worked out, and saved
+    afresh_s = time.perf_counter() - began
+    starts = [engine_start_s(data_dir) for _ in range(3)]  # from the saved data, new processes
+    best = min(starts, key=lambda found: found["total_s"])
     asked = questions()
     fresh = [t for times in warm_ask_ms(engine, asked, opts.ask_rounds).values() for t in times]
     cached: list[float] = []
     for question in asked:
         cached += timed_ms(partial(engine.ask, question), 3)
     return {
-        "engine_start_s": round(start_s, 3),
+        "engine_start_s": round(float(best["total_s"]), 3),
+        "engine_start_store_open_s": round(float(best["open_s"]), 3),
+        "engine_start_from_saved": all(found["from_saved"] for found in starts),
+        "engine_start_runs_s": [round(float(found["total_s"]), 3) for found in starts],
+        "engine_start_store_in_memory_s": round(float(best["memory_s"]), 3),
+        "engine_start_cpu_s": round(min(float(found["cpu_s"]) for found in starts), 3),
+        "engine_start_afresh_s": round(afresh_s, 3),
         "ask_p50_ms": _p50(fresh),
         "ask_p95_ms": round(percentile(fresh, 0.95), 3),
         "ask_cached_p50_ms": _p50(cached),

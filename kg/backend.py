@@ -16,12 +16,15 @@ def check_url(url: str) -> str:
     return url
 
 
-def open_configured_store(data_dir: Path, *, memory: bool | None = False) -> Store:
+def open_configured_store(
+    data_dir: Path, *, memory: bool | None = False, later: bool = False
+) -> Store:
     """The remote store when KGQA_STORE is set, else the current embedded build in data_dir
-    (on disk, in memory, or memory=None: in memory if small enough; see kg.store.open_build)."""
+    (on disk, in memory, or memory=None: in memory if small enough; copied there in the
+    background with later; see kg.store.open_build)."""
     url = store_url()
     if url is None:
-        return open_store(data_dir, memory=memory)
+        return open_store(data_dir, memory=memory, later=later)
     from kg.remote import RemoteStore
 
     return RemoteStore(check_url(url))

@@ -75,27 +75,63 @@ def authority_labels(ontology: Ontology) -> list[Label]:
     ]
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """One label variant as the pipeline reads it (its words, their spacing and lemmas): plain
+    data, so a matcher can be rebuilt without running the pipeline (qa keeps these per build)."""
+
+    match_id: str
+    label: Label
+    words: tuple[str, ...]
+    spaces: tuple[bool, ...]
+    lemmas: tuple[str, ...]
+
+    def doc(self, nlp: Language) -> Doc:
+        return Doc(
+            nlp.vocab, words=list(self.words), spaces=list(self.spaces), lemmas=list(self.lemmas)
+        )
+
+
+def label_patterns(nlp: Language, labels: Iterable[Label]) -> list[Pattern]:
+    """Every label's variants (lower case; without trailing punctuation), read by the pipeline's
+    tokenizer and lemmatizer; one per match id and variant, in the order the labels come."""
+    unique: dict[tuple[str, str], Label] = {}
+    for label in labels:
+        text = label.text.lower().strip()
+        for variant in {text, text.rstrip(TRAILING_PUNCTUATION).strip()} - {""}:
+            unique.setdefault((f"{label.kind}\t{label.key}\t{label.sense}", variant), label)
+    only_lemmas = [name for name in nlp.pipe_names if name != "lemmatizer"]
+    docs = nlp.pipe((text for _, text in unique), disable=only_lemmas)
+    return [
+        Pattern(
+            match_id,
+            label,
+            tuple(t.text for t in doc),
+            tuple(bool(t.whitespace_) for t in doc),
+            tuple(t.lemma_ for t in doc),
+        )
+        for ((match_id, _), label), doc in zip(unique.items(), docs, strict=True)
+    ]
+
+
 class ConceptMatcher:
     """Finds the labelled things a text mentions."""
 
-    def __init__(self, nlp: Language, labels: Iterable[Label]) -> None:
+    def __init__(
+        self, nlp: Language, labels: Iterable[Label], patterns: Iterable[Pattern] | None = None
+    ) -> None:
+        """`patterns`: the labels already read (`label_patterns`); read here when None."""
         self.nlp = nlp
         self.labels: dict[str, list[Label]] = {}
         self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        unique: dict[tuple[str, str], Label] = {}
-        for label in labels:
-            text = label.text.lower().strip()
-            for variant in {text, text.rstrip(TRAILING_PUNCTUATION).strip()} - {""}:
-                unique.setdefault((f"{label.kind}\t{label.key}\t{label.sense}", variant), label)
         self._patterns: list[tuple[str, Doc]] = []
-        only_lemmas = [name for name in nlp.pipe_names if name != "lemmatizer"]
-        docs = nlp.pipe((text for _, text in unique), disable=only_lemmas)
-        for ((match_id, _), label), doc in zip(unique.items(), docs, strict=True):
-            self.labels.setdefault(match_id, []).append(label)
-            self.exact.add(match_id, [doc])
-            self.lemma.add(match_id, [doc])
-            self._patterns.append((match_id, doc))
+        for pattern in label_patterns(nlp, labels) if patterns is None else patterns:
+            doc = pattern.doc(nlp)
+            self.labels.setdefault(pattern.match_id, []).append(pattern.label)
+            self.exact.add(pattern.match_id, [doc])
+            self.lemma.add(pattern.match_id, [doc])
+            self._patterns.append((pattern.match_id, doc))
 
     def extra_matchers(self, doc: Doc) -> list[tuple[str, PhraseMatcher | Matcher]]:
         """Matchers beyond exact and lemma for this text (none here; qa adds a fuzzy one)."""

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SDO, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SDO, SKOS, XSD
 from rdflib.term import Node
 
 from kg.errors import CorpusError
@@ -253,13 +253,40 @@ def _rank(graph: Graph, subject: URIRef) -> int | None:
 
 
 def parse_turtle(path: Path, what: str) -> Graph:
-    """A Turtle file as an rdflib graph; a parse error is a CorpusError naming the file."""
+    """A Turtle file as an rdflib graph; a parse error is a CorpusError naming the file.
+
+    Parsed by Oxigraph (a tenth of the time rdflib's own parser takes: this runs at every engine
+    start), its terms made rdflib's as rdflib's parser makes them (a plain literal has no
+    datatype), its prefixes bound."""
     graph = Graph()
     try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many parser-specific types
+        parser = ox.parse(
+            path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+        )
+        for triple in parser:
+            graph.add((_node(triple.subject), _node(triple.predicate), _node(triple.object)))
+    except (OSError, SyntaxError) as exc:
         raise CorpusError(f"{path}: cannot parse {what}: {exc}") from exc
+    for prefix, namespace in parser.prefixes.items():
+        graph.bind(prefix, namespace, replace=True)
     return graph
+
+
+PLAIN = (str(XSD.string), str(RDF.langString))
+
+
+def _node(term: object) -> Node:
+    """An Oxigraph term as rdflib's parser would have made it."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=None if datatype in PLAIN else URIRef(datatype))
+    raise CorpusError(f"unexpected term: {term}")
 
 
 def concept_files(folder: Path) -> list[Path]:
@@ -316,21 +343,44 @@ SELECT ?s ?p ?o WHERE {{
 }}"""
 
 
-def load_store_ontology(store: Store) -> Ontology:
-    """ontology.ttl with the concepts the store's build holds that sources proposed (`kgqa
-    ingest`), so questions can name what an added document brought."""
+# An RDF term as plain data: ("iri", value, None, None) or ("literal", value, language, datatype)
+Term = tuple[str, str, str | None, str | None]
+
+
+def proposed_concept_triples(store: Store) -> list[tuple[Term, Term, Term]]:
+    """The triples of the concepts a store's build holds that sources proposed (`kgqa ingest`)."""
+    return [
+        (_plain(row["s"]), _plain(row["p"]), _plain(row["o"]))
+        for row in store.select(PROPOSED_CONCEPTS_QUERY)
+    ]
+
+
+def store_ontology(proposed: Iterable[tuple[Term, Term, Term]]) -> Ontology:
+    """ontology.ttl with these proposed concepts' triples (`proposed_concept_triples`)."""
     graph = parse_turtle(ontology_path(), "the ontology")
-    for row in store.select(PROPOSED_CONCEPTS_QUERY):
-        triple = tuple(_rdflib(row[name]) for name in ("s", "p", "o"))
-        graph.add(triple)  # type: ignore[arg-type]
+    for triple in proposed:
+        graph.add((_rdflib(triple[0]), _rdflib(triple[1]), _rdflib(triple[2])))
     return ontology_from_graph(graph)
 
 
-def _rdflib(term: object) -> Node:
+def load_store_ontology(store: Store) -> Ontology:
+    """ontology.ttl with the concepts the store's build holds that sources proposed (`kgqa
+    ingest`), so questions can name what an added document brought."""
+    return store_ontology(proposed_concept_triples(store))
+
+
+def _plain(term: object) -> Term:
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return ("iri", term.value, None, None)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return ("literal", term.value, term.language, term.datatype.value)
     raise CorpusError(f"unexpected term in a proposed concept: {term}")
+
+
+def _rdflib(term: Term) -> Node:
+    kind, value, language, datatype = term
+    if kind == "iri":
+        return URIRef(value)
+    if language:
+        return Literal(value, lang=language)
+    return Literal(value, datatype=URIRef(datatype) if datatype else None)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -35,6 +34,8 @@ class Validator:
         return cls(shapes=shapes, ontology=ontology.graph)
 
     def check(self, triples: list[ox.Triple], what: str) -> None:
+        from pyshacl import validate  # here: a fifth of a second to import, and only builds need it
+
         combined = to_rdflib(triples) + self.ontology  # concept classes live in the ontology
         conforms, report, _ = validate(
             combined,

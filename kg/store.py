@@ -6,12 +6,15 @@ Layout of a data directory:
     builds/<build-id>/dumps/      TriG, N-Quads, Turtle and JSON-LD dumps of it
     builds/<build-id>/claims/     each source's anchored claims, for the next incremental build
     builds/<build-id>/manifest.json
+    builds/<build-id>/engine/     the question engine's start-up data, saved by qa (qa.startup)
     builds/<build-id>.partial/    a build under way (or one that was interrupted)
     current -> builds/<build-id>  replaced atomically when a build succeeds
     build.lock                    held by the build under way
 
 Readers open `current` read-only, so a build never blocks them and a failed or interrupted
-build leaves the previous store untouched.
+build leaves the previous store untouched. A server opens a build on disk at once and, once its
+engine has started, copies the build into memory in the background when it is small enough
+(`open_build(..., later=True)`, then `copy_into_memory`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -123,6 +128,33 @@ class EmbeddedStore:
     build_dir: Path
     store: ox.Store
     in_memory: bool = False
+    copying: threading.Thread | None = None  # the copy into memory under way (open_build later)
+    memory_later: bool = False  # to be copied into memory when `copy_into_memory` is called
+
+    @property
+    def memory_planned(self) -> bool:
+        """In memory, or to be copied there."""
+        return self.in_memory or self.memory_later
+
+    def copy_into_memory(self) -> None:
+        """Start the copy into memory that open_build(..., later=True) planned, in a background
+        thread (called once what the server needs at start is ready: they would share the cores)."""
+        if self.memory_later and not self.in_memory and self.copying is None:
+            self.copying = threading.Thread(
+                target=self._copy_into_memory, name="kgqa-memory-copy", daemon=True
+            )
+            self.copying.start()
+
+    def _copy_into_memory(self) -> None:
+        """Load the snapshot into a new in-memory store and swap it in; a query under way finishes
+        on the store it began on. A copy that fails leaves the build served from disk."""
+        try:
+            self.store = _memory_copy(self.build_dir)
+            self.in_memory = True
+        except StoreError as exc:
+            logging.getLogger(__name__).warning("kgqa: serving from disk: %s", exc)
+        finally:
+            self.copying = None
 
     @property
     def build_id(self) -> str:
@@ -167,31 +199,45 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def open_store(data_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
+def open_store(
+    data_dir: Path, *, memory: bool | None = False, later: bool = False
+) -> EmbeddedStore:
     """Open the current build read-only; StoreError when there is none yet. memory=None: in
-    memory when the build has at most KGQA_MEMORY_MAX_QUADS quads."""
+    memory when the build has at most KGQA_MEMORY_MAX_QUADS quads; later: see open_build."""
     build_dir = current_build(data_dir)
     if build_dir is None:
         raise StoreError(f"no graph has been built in {data_dir}: run `kgqa build` first")
-    return open_build(build_dir, memory=memory)
+    return open_build(build_dir, memory=memory, later=later)
 
 
-def open_build(build_dir: Path, *, memory: bool | None = False) -> EmbeddedStore:
+def open_build(
+    build_dir: Path, *, memory: bool | None = False, later: bool = False
+) -> EmbeddedStore:
     """Open one build: its on-disk store read-only, or a copy in memory loaded from its N-Quads
-    snapshot (memory=None decides by size)."""
+    snapshot (memory=None decides by size). With later, the on-disk store is opened at once and
+    the copy into memory (seconds at a million quads) is left to `copy_into_memory`, which makes
+    it in a background thread while the on-disk store answers and swaps it in when complete."""
     snapshot = snapshot_path(build_dir)
     if memory is None:
         quads = int(read_manifest(build_dir).get("quads", 0))
         memory = quads <= memory_max_quads() and snapshot.is_file()
+    if memory and not later:
+        return EmbeddedStore(build_dir=build_dir, store=_memory_copy(build_dir), in_memory=True)
     try:
-        if memory:
-            store = ox.Store()
-            store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        else:
-            store = ox.Store.read_only(str(build_dir / "oxigraph"))
+        store = ox.Store.read_only(str(build_dir / "oxigraph"))
+    except OSError as exc:
+        raise StoreError(f"{build_dir}: cannot open the store: {_one_line(str(exc))}") from exc
+    return EmbeddedStore(build_dir=build_dir, store=store, memory_later=bool(memory))
+
+
+def _memory_copy(build_dir: Path) -> ox.Store:
+    """A build in memory, loaded from its N-Quads snapshot."""
+    try:
+        store = ox.Store()
+        store.bulk_load(path=str(snapshot_path(build_dir)), format=ox.RdfFormat.N_QUADS)
     except (OSError, SyntaxError) as exc:
         raise StoreError(f"{build_dir}: cannot open the store: {_one_line(str(exc))}") from exc
-    return EmbeddedStore(build_dir=build_dir, store=store, in_memory=memory)
+    return store
 
 
 def memory_max_quads() -> int:

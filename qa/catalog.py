@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from kg.disagreements import VERDICT_KINDS, DisagreementRow, Passage, load_disagreements
 from kg.store import Store
@@ -39,9 +40,8 @@ SELECT ?claim ?p ?concept WHERE {
 }"""
 
 
-@dataclass(frozen=True)
-class Facets:
-    """One claim's facets."""
+class Facets(NamedTuple):
+    """One claim's facets (a named tuple: tens of thousands are made at each start)."""
 
     kind: str
     slug: str
@@ -74,52 +74,64 @@ class SourceCounts:
     within: int
 
 
+def read_catalog(
+    store: Store, include_proposed: bool = False
+) -> tuple[dict[str, Facets], frozenset[str], list[DisagreementRow]]:
+    """The facets of every claim (by IRI, in the store's order), the IRIs of the claims proposed
+    by `kgqa ingest` and not yet reviewed (whose facets are left out unless include_proposed),
+    and every disagreement."""
+    concepts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in store.select(CONCEPTS_QUERY):
+        name = (_value(row["p"]) or "").rsplit("#", 1)[-1]
+        concepts[(_value(row["claim"]) or "", name)].add(_value(row["concept"]) or "")
+    facets: dict[str, Facets] = {}
+    proposed: set[str] = set()
+    for row in store.select(FACETS_QUERY):
+        claim = _value(row["claim"]) or ""
+        if row["status"] is not None:
+            proposed.add(claim)
+            if not include_proposed:
+                continue
+        facets[claim] = Facets(
+            kind=_value(row["kind"]) or "",
+            slug=_value(row["slug"]) or "",
+            title=_value(row["title"]) or "",
+            summary=_value(row["summary"]) or "",
+            hedge=_value(row["hedge"]) or "",
+            direction=_value(row["direction"]),
+            stance=_value(row["stance"]),
+            instead_of=_value(row["insteadOf"]),
+            source_needed=_value(row["sourceNeeded"]) == "true",
+            authority=_value(row["authority"]),
+            activities=frozenset(concepts[(claim, "activity")]),
+            goals=frozenset(concepts[(claim, "goal")]),
+            caveats=frozenset(concepts[(claim, "caveat")]),
+            quote=_value(row["quote"]) or "",
+            start=int(_value(row["start"]) or 0),
+            end=int(_value(row["end"]) or 0),
+            source=_value(row["source"]) or "",
+            attributed_to=_value(row["attributedTo"]),
+            reviewed=row["status"] is None,
+        )
+    return facets, frozenset(proposed), load_disagreements(store)
+
+
 class Catalog:
     """Facets of every claim and every disagreement, by claim IRI.
 
     Claims proposed by `kgqa ingest` and not yet reviewed are left out (so out of every answer,
     list and count) unless include_proposed; `proposed` names them either way."""
 
-    def __init__(self, store: Store, include_proposed: bool = False) -> None:
-        concepts: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for row in store.select(CONCEPTS_QUERY):
-            name = (_value(row["p"]) or "").rsplit("#", 1)[-1]
-            concepts[(_value(row["claim"]) or "", name)].add(_value(row["concept"]) or "")
-        self.facets: dict[str, Facets] = {}
-        proposed: set[str] = set()
-        for row in store.select(FACETS_QUERY):
-            claim = _value(row["claim"]) or ""
-            if row["status"] is not None:
-                proposed.add(claim)
-                if not include_proposed:
-                    continue
-            self.facets[claim] = Facets(
-                kind=_value(row["kind"]) or "",
-                slug=_value(row["slug"]) or "",
-                title=_value(row["title"]) or "",
-                summary=_value(row["summary"]) or "",
-                hedge=_value(row["hedge"]) or "",
-                direction=_value(row["direction"]),
-                stance=_value(row["stance"]),
-                instead_of=_value(row["insteadOf"]),
-                source_needed=_value(row["sourceNeeded"]) == "true",
-                authority=_value(row["authority"]),
-                activities=frozenset(concepts[(claim, "activity")]),
-                goals=frozenset(concepts[(claim, "goal")]),
-                caveats=frozenset(concepts[(claim, "caveat")]),
-                quote=_value(row["quote"]) or "",
-                start=int(_value(row["start"]) or 0),
-                end=int(_value(row["end"]) or 0),
-                source=_value(row["source"]) or "",
-                attributed_to=_value(row["attributedTo"]),
-                reviewed=row["status"] is None,
-            )
-        self.proposed = frozenset(proposed)
-        self.disagreement_list = load_disagreements(store)
-        self.passages = {  # the passages of kg.disagreements, from the facets already read
-            claim: Passage(f.slug, f.kind, f.quote, f.start, f.end)
-            for claim, f in self.facets.items()
-        }
+    def __init__(
+        self,
+        facets: dict[str, Facets],
+        proposed: frozenset[str],
+        disagreements: list[DisagreementRow],
+    ) -> None:
+        """From what `read_catalog` found (or a saved copy of it: qa.startup)."""
+        self.facets = facets
+        self.proposed = proposed
+        self.disagreement_list = disagreements
         self._rows = {found.iri: found for found in self.disagreement_list}
         self.disagreements: dict[str, list[DisagreementRow]] = defaultdict(list)
         for found in self.disagreement_list:
@@ -139,6 +151,14 @@ class Catalog:
             if found.within_source and found.source:
                 within[found.source].update(self._disputed(found))
         self.disputed_within = {source: frozenset(c) for source, c in within.items()}
+
+    @cached_property
+    def passages(self) -> dict[str, Passage]:
+        """The passages of kg.disagreements, from the facets already read."""
+        return {
+            claim: Passage(f.slug, f.kind, f.quote, f.start, f.end)
+            for claim, f in self.facets.items()
+        }
 
     @cached_property
     def per_source(self) -> dict[str, SourceCounts]:

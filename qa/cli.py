@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from kg.backend import open_configured_store
 from kg.cli import data_dir_option
-from kg.config import data_dir
+from kg.config import data_dir, store_url
 from kg.errors import KgqaError
+from kg.store import current_build, open_store
 from qa.engine import Engine
 from qa.evaluate import read_questions, score_answers
 from qa.render import render_answer
@@ -19,6 +21,18 @@ from qa.render import render_answer
 
 def _engine(data: Path | None, include_proposed: bool = False) -> Engine:
     return Engine(open_configured_store(data or data_dir()), include_proposed=include_proposed)
+
+
+def prepare_engine(data: Path | None) -> float | None:
+    """Work out the current build's engine start-up data now and save it beside the build
+    (qa.startup), so the server and `kgqa ask` start from it; seconds taken, or None when there
+    is nothing to prepare (no build yet, or an external store: KGQA_STORE)."""
+    folder = data or data_dir()
+    if store_url() is not None or current_build(folder) is None:
+        return None
+    began = time.perf_counter()
+    Engine(open_store(folder))
+    return time.perf_counter() - began
 
 
 include_proposed_option = click.option(

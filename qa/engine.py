@@ -5,55 +5,31 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import cached_property
 
 from kg.errors import InputError
-from kg.matching import authority_labels, concept_labels
-from kg.ontology import Ontology, load_store_ontology
+from kg.ontology import Ontology, proposed_concept_triples, store_ontology
 from kg.positions import Rules
 from kg.store import Store
 from kg.store import term_text as _value
 from qa.answer import Answer
-from qa.catalog import Catalog
 from qa.hints import Hint, load_hints
 from qa.intents import INTENTS, LEXICAL, OUT_OF_SCOPE, intent
 from qa.interpret import MAX_QUESTION_CHARS, Interpretation, interpret
-from qa.nlp import RARITY_COMPONENT, Label, QuestionMatcher, blank_english
+from qa.nlp import QuestionMatcher, blank_english
 from qa.query import QueryBuilder
 from qa.rank import Candidate, Ranker
 from qa.retrieve import ClaimIndex
 from qa.select import CitationSelector
+from qa.startup import TEXTS_QUERY, load, question_labels, save, saved_path, work_out
 from qa.summary import Summariser, join_words
 from qa.wording import wording
 
 MAX_INPUT_CHARS = 2000
 NAMED_SOURCES = 3  # sources named in what the corpus covers; past that, counted
 CACHED_ANSWERS = 4096  # answers kept per engine, least recently asked dropped first
-SOURCES_QUERY = """
-SELECT ?source ?slug ?title ?short ?publisher ?alias ?url WHERE {
-  ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
-  OPTIONAL { ?source schema:headline ?short }
-  OPTIONAL { ?source schema:url ?url }
-  OPTIONAL { ?source dcterms:publisher ?publisher }
-  OPTIONAL { ?source schema:alternateName ?alias }
-} ORDER BY ?slug"""
-TEXTS_QUERY = (
-    "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
-)
-COVERAGE_QUERY = """
-SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
-GROUP BY ?goal ORDER BY DESC(?n) ?goal LIMIT 8"""
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    iri: str
-    slug: str
-    title: str
-    short_title: str
-    url: str | None = None  # where it was published
-    publisher: str | None = None
 
 
 def clean_question(question: str) -> str:
@@ -80,68 +56,54 @@ class Engine:
         hints: tuple[Hint, ...] | None = None,
         *,
         include_proposed: bool = False,
+        saved: bool = True,
     ) -> None:
         """With include_proposed, claims proposed by `kgqa ingest` and not yet reviewed are
-        answered from too (each citation says so); by default they are left out."""
+        answered from too (each citation says so); by default they are left out. What the engine
+        reads from the store and works out with spaCy comes from the copy saved beside the build
+        (qa.startup) unless `saved` is False or an ontology or hints are handed in."""
         self.store = store
         self.include_proposed = include_proposed
-        self.ontology = ontology or load_store_ontology(store)
-        self.rules = Rules(self.ontology)
-        self.hints = load_hints(self.ontology) if hints is None else hints
-        self.builder = QueryBuilder(self.ontology, include_proposed)
-        self.sources = self._sources()
         nlp = blank_english()
-        self.matcher = QuestionMatcher(nlp, self._labels())
-        self.texts = {
-            _value(r["slug"]) or "": _value(r["text"]) or "" for r in self.store.select(TEXTS_QUERY)
-        }
-        self.corpus_lemmas = frozenset(
-            w
-            for doc in nlp.pipe(self.texts.values(), disable=[RARITY_COMPONENT])
-            for t in doc
-            if t.is_alpha
-            for w in (t.lower_, t.lemma_.lower())
+        path = saved_path(store, include_proposed) if saved and not (ontology or hints) else None
+        data = load(path, store.build_id, include_proposed) if path else None
+        self.from_saved = data is not None  # else worked out now
+        proposed = data.proposed_concepts if data else proposed_concept_triples(store)
+        self.ontology = ontology or store_ontology(proposed)
+        self.hints = load_hints(self.ontology) if hints is None else hints
+        if data is None:
+            data = work_out(store, include_proposed, nlp, self.ontology, self.hints, proposed)
+            if path:
+                save(path, data)
+        self.rules = Rules(self.ontology)
+        self.builder = QueryBuilder(self.ontology, include_proposed)
+        self.sources, names = data.source_infos()
+        self.matcher = QuestionMatcher(
+            nlp, question_labels(self.ontology, self.hints, names), patterns=data.patterns
         )
-        self.catalog = Catalog(store, include_proposed)
+        self.corpus_lemmas = data.corpus_lemmas
+        self.catalog = data.catalog()
         self.index = ClaimIndex(self.catalog, self.builder)
         self.labels = self.ontology.pref_labels
         short_titles = {iri: s.short_title for iri, s in self.sources.items()}
-        self.ranker = Ranker(self.catalog, self.ontology, short_titles, nlp)
+        self.ranker = Ranker(self.catalog, self.ontology, short_titles, data.claim_words, data.idf)
         self.selector = CitationSelector(self.catalog, self.rules, self.labels)
         self.summariser = Summariser(self.ontology, self.labels, len(self.sources))
-        self.coverage = self._coverage()
+        self.coverage = self._coverage(data.coverage)
         self._answers: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
         self.cache_hits = 0
 
-    def _sources(self) -> dict[str, SourceInfo]:
-        found: dict[str, SourceInfo] = {}
-        self._source_names: list[tuple[str, str]] = []
-        for row in self.store.select(SOURCES_QUERY):
-            iri, title = _value(row["source"]) or "", _value(row["title"]) or ""
-            short = _value(row["short"]) or re.split(r"[:?]", title)[0].strip() or title
-            publisher = _value(row["publisher"])
-            found[iri] = SourceInfo(
-                iri, _value(row["slug"]) or "", title, short, _value(row["url"]), publisher
-            )
-            for name in (title, short, publisher, _value(row["alias"])):
-                if name:
-                    self._source_names.append((iri, name))
-        return found
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        """Each document's text by source slug (source pages and `kgqa eval` read them; answers
+        do not), read from the store the first time they are asked for."""
+        return {
+            _value(r["slug"]) or "": _value(r["text"]) or "" for r in self.store.select(TEXTS_QUERY)
+        }
 
-    def _labels(self) -> list[Label]:
-        labels = concept_labels(self.ontology)
-        labels += [
-            Label(str(h.concept), self.ontology.concepts[h.concept].kind, h.text, h.sense)
-            for h in self.hints
-        ]
-        labels += [Label(iri, "source", name) for iri, name in self._source_names]
-        return labels + authority_labels(self.ontology)
-
-    def _coverage(self) -> str:
-        goals = [
-            self.labels.get(_value(r["goal"]) or "", "") for r in self.store.select(COVERAGE_QUERY)
-        ]
+    def _coverage(self, goal_iris: list[str]) -> str:
+        goals = [self.labels.get(iri, "") for iri in goal_iris]
         words = wording()
         titles = [s.short_title for s in self.sources.values()]
         if len(titles) <= NAMED_SOURCES:

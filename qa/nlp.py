@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
-from kg.matching import ConceptMatcher, Label, Mention, english_pipeline
+from kg.matching import ConceptMatcher, Label, Mention, Pattern, english_pipeline
 from qa.cues import Cues, load_cues
 
 __all__ = ["RARITY_COMPONENT", "Frame", "Label", "Mention", "QuestionMatcher", "blank_english"]
@@ -72,8 +72,14 @@ def blank_english() -> Language:
 class QuestionMatcher(ConceptMatcher):
     """The ontology matcher with what questions add: typo tolerance, frames, chat spellings."""
 
-    def __init__(self, nlp: Language, labels: Iterable[Label], cues: Cues | None = None) -> None:
-        super().__init__(nlp, labels)
+    def __init__(
+        self,
+        nlp: Language,
+        labels: Iterable[Label],
+        cues: Cues | None = None,
+        patterns: Iterable[Pattern] | None = None,
+    ) -> None:
+        super().__init__(nlp, labels, patterns)
         self.cues = cues or load_cues()
         self._fuzzy: Matcher | None = None
         self.frame_matcher = PhraseMatcher(nlp.vocab, attr="NORM")

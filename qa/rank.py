@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from kg.ontology import Ontology
 from kg.vocab import KGQA
-from qa.catalog import Catalog
+from qa.catalog import Catalog, Facets
 from qa.intents import INTENTS
 from qa.interpret import Interpretation
 from qa.nlp import RARITY_COMPONENT
@@ -160,24 +160,35 @@ def inverse_document_frequency(word_sets: list[frozenset[str]]) -> dict[str, flo
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in counts.items()}
 
 
+def quoted_words(nlp: Language, facets: dict[str, Facets]) -> dict[str, frozenset[str]]:
+    """Each claim's quoted words and their lemmas, for lexical ranking."""
+    claims = list(facets.items())
+    docs = nlp.pipe((f.quote for _, f in claims), disable=[RARITY_COMPONENT])
+    return {
+        claim: frozenset(
+            w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
+        )
+        for (claim, _), doc in zip(claims, docs, strict=True)
+    }
+
+
 class Ranker:
     """Scores the claims a selector found against the question: best first, one per passage."""
 
     def __init__(
-        self, catalog: Catalog, ontology: Ontology, short_titles: dict[str, str], nlp: Language
+        self,
+        catalog: Catalog,
+        ontology: Ontology,
+        short_titles: dict[str, str],
+        claim_words: dict[str, frozenset[str]],
+        idf: dict[str, float],
     ) -> None:
+        """`claim_words` and `idf`: see `quoted_words` and `inverse_document_frequency`."""
         self.catalog = catalog
         self.ontology = ontology
         self.short_titles = short_titles  # source IRI -> short title
-        claims = list(catalog.facets.items())
-        docs = nlp.pipe((f.quote for _, f in claims), disable=[RARITY_COMPONENT])
-        self.claim_words = {  # each claim's quoted words and their lemmas, for lexical ranking
-            claim: frozenset(
-                w for t in doc if t.is_alpha or t.is_digit for w in (t.lower_, t.lemma_.lower())
-            )
-            for (claim, _), doc in zip(claims, docs, strict=True)
-        }
-        self.idf = inverse_document_frequency(list(self.claim_words.values()))
+        self.claim_words = claim_words
+        self.idf = idf
 
     def rank(
         self, it: Interpretation, claims: Iterable[str], conditions: frozenset[str]

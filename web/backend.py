@@ -33,13 +33,16 @@ class Backend:
 
 def open_backend(store: Store, workers: int, include_proposed: bool = False) -> Backend:
     location = store_location(store)
-    memory = isinstance(store, EmbeddedStore) and store.in_memory
+    memory = isinstance(store, EmbeddedStore) and store.memory_planned
     engine = Engine(store, include_proposed=include_proposed)
+    if isinstance(store, EmbeddedStore):
+        store.copy_into_memory()  # planned by open_build(later=True): now the engine has started
     return Backend(store, engine, QueryWorkers(location, size=workers, memory=memory))
 
 
 def first_backend(data_dir: Path, workers: int, include_proposed: bool = False) -> Backend:
-    return open_backend(open_configured_store(data_dir, memory=None), workers, include_proposed)
+    store = open_configured_store(data_dir, memory=None, later=True)  # serves from disk at once
+    return open_backend(store, workers, include_proposed)
 
 
 def backend() -> Backend:

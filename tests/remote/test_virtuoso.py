@@ -23,7 +23,7 @@ from kg.remote import RemoteStore, push_dataset
 from kg.store import Dataset, EmbeddedStore
 from kg.vocab import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, with_prefixes
 from kg.workers import QueryJob, answer
-from qa import catalog, engine
+from qa import catalog, startup
 from qa.engine import Engine
 from tests.conftest import run_kgqa
 
@@ -42,9 +42,9 @@ SELECTS = {
     "stats.PER_SOURCE": stats.PER_SOURCE_QUERY,
     "stats.PER_KIND": stats.PER_KIND_QUERY,
     "stats.PER_TYPE": stats.PER_TYPE_QUERY,
-    "engine.SOURCES": engine.SOURCES_QUERY,
-    "engine.TEXTS": engine.TEXTS_QUERY,
-    "engine.COVERAGE": engine.COVERAGE_QUERY,
+    "engine.SOURCES": startup.SOURCES_QUERY,
+    "engine.TEXTS": startup.TEXTS_QUERY,
+    "engine.COVERAGE": startup.COVERAGE_QUERY,
     "catalog.FACETS": catalog.FACETS_QUERY,
     "catalog.CONCEPTS": catalog.CONCEPTS_QUERY,
     "disagreements.NODES": disagreements.DISAGREEMENTS_QUERY,
