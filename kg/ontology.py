@@ -142,8 +142,12 @@ class Ontology:
 
     def hedge_rank(self, iri: URIRef | str) -> int:
         """A hedge's rank (certain 3 > likely 2 > possible 1), read from kgqa:rank; 0 if unknown."""
-        concept = self.concepts.get(URIRef(str(iri)))
-        return concept.rank if concept is not None and concept.rank is not None else 0
+        return self._ranks.get(str(iri), 0)
+
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        """Every ranked concept's rank by IRI string (ranking asks once per candidate claim)."""
+        return {str(i): c.rank for i, c in self.concepts.items() if c.rank is not None}
 
     def strongest_hedge(self, iris: Iterable[URIRef | str]) -> URIRef | None:
         """Of several hedges, the firmest by rank; None for none."""

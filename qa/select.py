@@ -28,6 +28,7 @@ KEEP_SHARE = 0.45  # a citation must score at least this share of the best one
 FLOOR_SHARE = 0.25  # ... or this share, to reach the fewest a single answer cites
 FEWEST, MOST = 3, 5  # citations of a single answer
 ONE_EACH_FROM = 3  # from this many sources up, a single answer cites each that speaks, past MOST
+MOST_SOURCES = 12  # ... up to this many citations: past it, the best-ranked sources
 MOST_OPTIONS = 8  # citations of a list: one per option
 LIST_POOL = 120  # a list's options are found among this many best candidates
 PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
@@ -309,7 +310,7 @@ def _turns(
     first: list[Candidate],
 ) -> set[Candidate]:
     """Three to five claims, and from ONE_EACH_FROM sources up one of every source that speaks,
-    however many that makes:
+    up to MOST_SOURCES claims in all (the best-ranked sources first):
     `first` (both sides of a disagreement); the best of each side that answers the question, and
     of each source not yet cited (a claim that takes a side before one that takes none); a second
     of each such side; then the best of each other side (advice beside effects, claims that take
@@ -318,7 +319,8 @@ def _turns(
     one_each = len({c.slug for g in groups.values() for c in g}) >= ONE_EACH_FROM
 
     def add(c: Candidate, every_source: bool = False) -> None:
-        if c not in chosen and (len(chosen) < MOST or (every_source and one_each)):
+        room = MOST_SOURCES if every_source and one_each else MOST
+        if c not in chosen and len(chosen) < room:
             chosen.append(c)
 
     main = [g for key, g in groups.items() if tier[key] == 0]
@@ -331,9 +333,11 @@ def _turns(
         ((key[1] == NONE, -c.score, c) for key, g in groups.items() for c in g),
         key=lambda item: item[:2],
     )
+    cited = {x.slug for x in chosen}
     for _, _, c in placed:
-        if c.slug not in {x.slug for x in chosen}:
+        if c.slug not in cited:
             add(c, every_source=True)
+            cited.add(c.slug)
     for group in main:
         if len([c for c in group if c in chosen]) < 2:
             for c in group:
