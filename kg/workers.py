@@ -215,6 +215,23 @@ class QueryWorkers:
         self.ready.add(process.pid)
         return "ready"
 
+    def wait_ready(self, seconds: float) -> bool:
+        """Wait until every worker has opened its store, at most `seconds`; whether they all have.
+        A server swaps a new build in only when its workers can answer (kgqa.web.backend)."""
+        deadline = time.monotonic() + seconds
+        while len(self.ready) < self.size and time.monotonic() < deadline:
+            try:
+                worker = self.idle.get(timeout=0.1)
+            except queue.Empty:  # every worker is running a query, so each has opened its store
+                continue
+            if worker[0].pid not in self.ready and self._start_state(worker) == "dead":
+                worker[0].join(5)
+                worker = self._spawn()
+            self.idle.put(worker)
+            if len(self.ready) < self.size:
+                time.sleep(0.02)
+        return len(self.ready) >= self.size
+
     @property
     def ready_count(self) -> int:
         """How many workers have opened the store (reported in the X-KGQA-Workers-Ready header)."""

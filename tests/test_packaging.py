@@ -38,7 +38,7 @@ def test_wheel_ships_ontology_shapes_and_corpus(tmp_path: Path) -> None:
         for claims in (ROOT / "kg" / "corpus").glob("*.claims.yaml"):
             assert f"kg/corpus/{claims.name}" in names
         examples = sorted((ROOT / "kg" / "queries").glob("*.rq"))
-        assert len(examples) == 10
+        assert len(examples) == 12
         for query in examples:
             assert archive.read(f"kg/queries/{query.name}") == query.read_bytes()
         entry_points = archive.read(

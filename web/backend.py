@@ -51,6 +51,9 @@ def backend() -> Backend:
     return found
 
 
+WORKERS_READY_S = 120.0  # at most this long a new build waits for its workers before it serves
+
+
 class Reloader:
     """Watches the data directory's current build and swaps a new one in when it appears."""
 
@@ -86,6 +89,8 @@ class Reloader:
             fresh = open_backend(
                 open_build(target, memory=None), self.workers, self.include_proposed
             )
+            # the old build keeps serving until the new one's query workers have opened it
+            fresh.workers.wait_ready(WORKERS_READY_S)
         except Exception as exc:  # the old build keeps serving until a newer build appears
             self.app.logger.error("kgqa: cannot open the new build %s: %s", target, exc)
             with self.lock:

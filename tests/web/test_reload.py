@@ -45,6 +45,7 @@ def test_a_new_build_is_served_without_a_restart(corpus_copy: Path, tmp_path: Pa
                 break
             time.sleep(0.2)
         assert headers["X-KGQA-Build"] == second.build_id
+        assert app.extensions["kgqa"].workers.ready_count == 1  # swapped in once it can answer
         _, _, body = server.get("/api/claims?source=000")
         assert any(c["summary"].startswith("REVISED ") for c in json.loads(body))
         status, headers, _ = server.get("/sparql?query=ASK%7B%7D", {"Accept": "application/json"})
