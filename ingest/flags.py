@@ -17,9 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from ingest.files import locked, write_atomically
 from kg.config import flags_path
 from kg.errors import InputError
+from kg.files import locked, write_atomically
 from kg.flags import read_flag_quads
 from kg.vocab import CLAIM, FLAG, FLAGS_GRAPH, OA
 

@@ -10,7 +10,6 @@ a staging folder inside the library (the same file system), so every rename is a
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import re
 import shutil
@@ -25,6 +24,7 @@ import yaml
 
 from ingest.metadata import Metadata
 from kg.errors import InputError
+from kg.files import lock
 
 STAGING_PREFIX = ".staging-"  # an entry being written
 WITHDRAWN_PREFIX = ".removed-"  # an entry being removed, until the build without it is current
@@ -61,16 +61,9 @@ class Entry:
 @contextmanager
 def library_lock(data_dir: Path) -> Iterator[None]:
     """Hold the library's lock: one ingest or remove at a time; InputError when it is taken."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "library.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise InputError(f"another ingest or remove is running in {data_dir}") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    busy = InputError(f"another ingest or remove is running in {data_dir}")
+    with lock(data_dir / "library.lock", busy):
+        yield
 
 
 def clear_leftovers(library: Path) -> None:

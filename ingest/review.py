@@ -17,12 +17,12 @@ from typing import Any
 
 import yaml
 
-from ingest.files import locked, temporary_beside, write_atomically
 from ingest.flags import reopen_flag, resolve_flag
 from kg.build import BuildReport, build
 from kg.claims import read_claims_file
 from kg.config import corpus_dir, library_dir
 from kg.errors import CorpusError, InputError
+from kg.files import locked, temporary_beside, write_atomically
 from kg.ontology import Ontology
 from kg.rdf import Document
 from kg.sources import anchor_claims, read_document

@@ -10,17 +10,16 @@ writers of the same dump wait for each other (a file lock) instead of all writin
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.files import lock
 from kg.vocab import PREFIXES
 
 SNAPSHOT = "kgqa.nq"
@@ -79,7 +78,7 @@ def _written(path: Path, write: Callable[[str], object]) -> Path:
     if path.is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path.with_name(f".{path.name}.lock")):
+    with lock(path.with_name(f".{path.name}.lock")):
         if path.is_file():  # written by whoever held the lock before
             return path
         partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
@@ -90,16 +89,6 @@ def _written(path: Path, write: Callable[[str], object]) -> Path:
             partial.unlink(missing_ok=True)
             raise StoreError(f"cannot write the dump {path.name}: {exc}") from exc
     return path
-
-
-@contextlib.contextmanager
-def _locked(lock: Path) -> Iterator[None]:
-    with open(lock, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_all(build_dir: Path, store: ox.Store) -> list[Path]:

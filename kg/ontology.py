@@ -367,12 +367,6 @@ def store_ontology(proposed: Iterable[tuple[Term, Term, Term]]) -> Ontology:
     return ontology_from_graph(graph)
 
 
-def load_store_ontology(store: Store) -> Ontology:
-    """ontology.ttl with the concepts the store's build holds that sources proposed (`kgqa
-    ingest`), so questions can name what an added document brought."""
-    return store_ontology(proposed_concept_triples(store))
-
-
 def _plain(term: object) -> Term:
     if isinstance(term, ox.NamedNode):
         return ("iri", term.value, None, None)

@@ -20,7 +20,6 @@ engine has started, copies the build into memory in the background when it is sm
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -37,6 +36,7 @@ import pyoxigraph as ox
 
 from kg.dumps import snapshot_path
 from kg.errors import BuildError, QueryError, StoreError
+from kg.files import lock
 from kg.sparql_text import check_nesting, readable_syntax_error
 from kg.vocab import BASE, PREFIXES
 
@@ -252,16 +252,8 @@ def memory_max_quads() -> int:
 @contextlib.contextmanager
 def build_lock(data_dir: Path) -> Iterator[None]:
     """Hold the data directory's build lock; BuildError when another build holds it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "build.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise BuildError(f"another build is running in {data_dir}") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with lock(data_dir / "build.lock", BuildError(f"another build is running in {data_dir}")):
+        yield
 
 
 def new_build_id() -> str:
