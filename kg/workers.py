@@ -25,7 +25,7 @@ from kg.config import is_endpoint_url
 from kg.errors import KgqaError, QueryError
 from kg.rowcut import Cut
 from kg.serialize import by_media_type, serialize
-from kg.store import Dataset, Store, solutions
+from kg.store import Dataset, EmbeddedStore, Store, solutions
 
 GRACE_S = 1.0  # the worker cuts a streaming result itself at the limit; this is for the rest
 RESULTS_JSON = "application/sparql-results+json"
@@ -54,15 +54,15 @@ class QueryJob:
 
 
 def _open(location: str, memory: bool) -> Store:
-    """The store at a location: a build's folder (read-only, or copied into memory) or a
-    remote endpoint's URL."""
+    """The store at a location: a build's folder or a remote endpoint's URL. A build to be
+    copied into memory is opened on disk first; `_serve` starts the copy once it is ready."""
     if is_endpoint_url(location):
         from kg.remote import RemoteStore
 
         return RemoteStore(location)
     from kg.store import open_build
 
-    return open_build(Path(location), memory=memory)
+    return open_build(Path(location), memory=memory, later=True)
 
 
 def answer(store: Store, job: QueryJob) -> tuple[bytes, str, Cut]:
@@ -87,7 +87,9 @@ def _serve(location: str, memory: bool, conn: Connection) -> None:
     parent's to handle (it closes the pipes); a worker ignores it, so it prints no traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = _open(location, memory)
-    conn.send(("ready",))  # opening a large build takes a while: the time limit starts after it
+    conn.send(("ready",))  # the time limit starts after it
+    if isinstance(store, EmbeddedStore):
+        store.copy_into_memory()  # answers from disk until the copy is made (seconds at 1M)
     while True:
         try:
             job: QueryJob = conn.recv()

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+import pyoxigraph as ox
+
 from kg.disagreements import VERDICT_KINDS, DisagreementRow, Passage, load_disagreements
 from kg.store import Store
 from kg.store import term_text as _value
@@ -37,6 +39,11 @@ CONCEPTS_QUERY = """
 SELECT ?claim ?p ?concept WHERE {
   VALUES ?p { kgqa:activity kgqa:goal kgqa:caveat }
   ?claim a kgqa:Claim ; ?p ?concept .
+}"""
+SOURCE_CONCEPTS_QUERY = """
+SELECT ?claim ?p ?concept ?source WHERE {
+  VALUES ?p { kgqa:activity kgqa:goal kgqa:caveat }
+  ?claim schema:appearance ?source ; a kgqa:Claim ; ?p ?concept .
 }"""
 
 
@@ -80,13 +87,23 @@ def read_catalog(
     """The facets of every claim (by IRI, in the store's order), the IRIs of the claims proposed
     by `kgqa ingest` and not yet reviewed (whose facets are left out unless include_proposed),
     and every disagreement."""
+    facets, proposed = read_facets(store, include_proposed)
+    return facets, proposed, load_disagreements(store)
+
+
+def read_facets(
+    store: Store, include_proposed: bool = False, source: str | None = None
+) -> tuple[dict[str, Facets], frozenset[str]]:
+    """The facets and the proposed claims of `read_catalog`, of every source or of one (its
+    IRI)."""
+    bindings = {"source": ox.NamedNode(source)} if source else None
     concepts: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in store.select(CONCEPTS_QUERY):
+    for row in store.select(SOURCE_CONCEPTS_QUERY if source else CONCEPTS_QUERY, bindings):
         name = (_value(row["p"]) or "").rsplit("#", 1)[-1]
         concepts[(_value(row["claim"]) or "", name)].add(_value(row["concept"]) or "")
     facets: dict[str, Facets] = {}
     proposed: set[str] = set()
-    for row in store.select(FACETS_QUERY):
+    for row in store.select(FACETS_QUERY, bindings):
         claim = _value(row["claim"]) or ""
         if row["status"] is not None:
             proposed.add(claim)
@@ -113,7 +130,7 @@ def read_catalog(
             attributed_to=_value(row["attributedTo"]),
             reviewed=row["status"] is None,
         )
-    return facets, frozenset(proposed), load_disagreements(store)
+    return facets, frozenset(proposed)
 
 
 class Catalog:

@@ -22,7 +22,15 @@ from qa.query import QueryBuilder
 from qa.rank import Candidate, Ranker
 from qa.retrieve import ClaimIndex
 from qa.select import CitationSelector
-from qa.startup import TEXTS_QUERY, load, question_labels, save, saved_path, work_out
+from qa.startup import (
+    TEXTS_QUERY,
+    base_of,
+    load,
+    question_labels,
+    save,
+    saved_path,
+    work_out,
+)
 from qa.summary import Summariser, join_words
 from qa.wording import wording
 
@@ -68,11 +76,14 @@ class Engine:
         path = saved_path(store, include_proposed) if saved and not (ontology or hints) else None
         data = load(path, store.build_id, include_proposed) if path else None
         self.from_saved = data is not None  # else worked out now
+        self.from_base = False  # ... from an earlier build's saved data (an incremental build)
         proposed = data.proposed_concepts if data else proposed_concept_triples(store)
         self.ontology = ontology or store_ontology(proposed)
         self.hints = load_hints(self.ontology) if hints is None else hints
         if data is None:
-            data = work_out(store, include_proposed, nlp, self.ontology, self.hints, proposed)
+            base = base_of(store, include_proposed) if path else None
+            self.from_base = base is not None
+            data = work_out(store, include_proposed, nlp, self.ontology, self.hints, proposed, base)
             if path:
                 save(path, data)
         self.rules = Rules(self.ontology)
@@ -81,7 +92,7 @@ class Engine:
         self.matcher = QuestionMatcher(
             nlp, question_labels(self.ontology, self.hints, names), patterns=data.patterns
         )
-        self.corpus_lemmas = data.corpus_lemmas
+        self.corpus_lemmas = data.corpus_lemmas()
         self.catalog = data.catalog()
         self.index = ClaimIndex(self.catalog, self.builder)
         self.labels = self.ontology.pref_labels

@@ -5,10 +5,12 @@ claims and disagreements, the words of the corpus and of every quote (spaCy over
 their idf, and the question labels as the pipeline reads them. At a million triples that takes
 seconds; read back from `builds/<id>/engine/<variant>.msgpack` it takes a fraction of one.
 
-`engine_data` reads the saved copy when it is of this build (its id) and of this code (the format,
+The engine reads the saved copy when it is of this build (its id) and of this code (the format,
 kgqa, spaCy and lookups versions, the ontology and hints files), and whole (a digest of its
 payload); otherwise it works the data out and saves it, atomically (a read-only folder is no
 error: the data is then worked out at every start). msgpack, not pickle: loading runs no code.
+The data of an incremental build is worked out from its base build's saved data: spaCy runs only
+over the sources that changed (a second at a million triples instead of ten).
 """
 
 from __future__ import annotations
@@ -33,18 +35,19 @@ from srsly.msgpack.exceptions import (  # type: ignore[import-untyped]
 )
 
 from kg import __version__
-from kg.disagreements import DisagreementRow, SideRow
+from kg.disagreements import DisagreementRow, SideRow, load_disagreements
+from kg.errors import StoreError
 from kg.matching import Label, Pattern, authority_labels, concept_labels, label_patterns
 from kg.ontology import Ontology, Term
 from kg.resources import ontology_path
-from kg.store import EmbeddedStore, Store
+from kg.store import EmbeddedStore, Store, read_manifest
 from kg.store import term_text as _value
-from qa.catalog import Catalog, Facets, read_catalog
+from qa.catalog import Catalog, Facets, read_facets
 from qa.hints import Hint, hints_path
 from qa.nlp import RARITY_COMPONENT
 from qa.rank import inverse_document_frequency, quoted_words
 
-FORMAT = 2  # raise when what is saved, or how it is worked out, changes
+FORMAT = 3  # raise when what is saved, or how it is worked out, changes
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias ?url WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
@@ -57,6 +60,7 @@ SOURCE_FIELDS = ("source", "slug", "title", "short", "publisher", "alias", "url"
 TEXTS_QUERY = (
     "SELECT ?slug ?text WHERE { ?source a kgqa:Source ; kgqa:slug ?slug ; schema:text ?text }"
 )
+PROPOSED_QUERY = "SELECT DISTINCT ?claim WHERE { ?claim kgqa:reviewStatus ?status }"
 COVERAGE_QUERY = """
 SELECT ?goal (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a kgqa:Claim ; kgqa:goal ?goal }
 GROUP BY ?goal ORDER BY DESC(?n) ?goal LIMIT 8"""
@@ -85,7 +89,7 @@ class EngineData:
     include_proposed: bool
     proposed_concepts: list[tuple[Term, Term, Term]]
     sources: list[SourceRow]  # rows of SOURCES_QUERY, in its order
-    corpus_lemmas: frozenset[str]  # every word of the documents, and its lemma
+    text_lemmas: dict[str, frozenset[str]]  # by source slug: every word of its text, and lemma
     patterns: list[Pattern]  # the question labels, read by the pipeline
     facets: dict[str, Facets]
     proposed: frozenset[str]
@@ -96,6 +100,10 @@ class EngineData:
 
     def catalog(self) -> Catalog:
         return Catalog(self.facets, self.proposed, self.disagreements)
+
+    def corpus_lemmas(self) -> frozenset[str]:
+        """Every word of the documents, and its lemma."""
+        return frozenset().union(*self.text_lemmas.values())
 
     def source_infos(self) -> tuple[dict[str, SourceInfo], list[tuple[str, str]]]:
         return source_infos(self.sources)
@@ -126,6 +134,14 @@ def question_labels(
     return labels + authority_labels(ontology)
 
 
+@dataclass(frozen=True)
+class Base:
+    """An earlier build's data, and the sources changed (or added) since: the rest is reused."""
+
+    data: EngineData
+    changed: frozenset[str]  # source slugs
+
+
 def work_out(
     store: Store,
     include_proposed: bool,
@@ -133,44 +149,82 @@ def work_out(
     ontology: Ontology,
     hints: Iterable[Hint],
     proposed_concepts: list[tuple[Term, Term, Term]],
+    base: Base | None = None,
 ) -> EngineData:
-    """Read the store and run spaCy over every document and quote: seconds at a million triples."""
+    """Read the store and run spaCy over every document and quote: seconds at a million triples.
+    With a base, the texts and claims of its sources that did not change are taken from it."""
     sources = [
         tuple(_value(row[name]) for name in SOURCE_FIELDS) for row in store.select(SOURCES_QUERY)
     ]
-    texts = [_value(row["text"]) or "" for row in store.select(TEXTS_QUERY)]
-    lemmas = frozenset(
-        w
-        for doc in nlp.pipe(texts, disable=[RARITY_COMPONENT])
-        for t in doc
-        if t.is_alpha
-        for w in (t.lower_, t.lemma_.lower())
-    )
-    facets, proposed, disagreements = read_catalog(store, include_proposed)
-    words = quoted_words(nlp, facets)
+    reused = base.data.text_lemmas if base else {}
+    kept = set(reused) - base.changed if base else set()
+    texts = [(_value(r["slug"]) or "", _value(r["text"]) or "") for r in store.select(TEXTS_QUERY)]
+    fresh = [(slug, text) for slug, text in texts if slug not in kept]
+    lemmas = dict(zip((slug for slug, _ in fresh), _lemmas(nlp, fresh), strict=True))
+    text_lemmas = {slug: lemmas[slug] if slug in lemmas else reused[slug] for slug, _ in texts}
+    if base is None:
+        facets, proposed = read_facets(store, include_proposed)
+        words = quoted_words(nlp, facets)
+    else:
+        facets = {c: f for c, f in base.data.facets.items() if f.slug in kept}
+        words = {c: base.data.claim_words[c] for c in facets}
+        proposed = frozenset(_value(r["claim"]) or "" for r in store.select(PROPOSED_QUERY))
+        for iri, slug, *_ in sources:
+            if slug not in kept and slug in text_lemmas:
+                found, _ = read_facets(store, include_proposed, iri)
+                facets |= found
+                words |= quoted_words(nlp, found)
     labels = question_labels(ontology, hints, source_infos(sources)[1])
     return EngineData(
         build_id=store.build_id,
         include_proposed=include_proposed,
         proposed_concepts=proposed_concepts,
         sources=sources,
-        corpus_lemmas=lemmas,
+        text_lemmas=text_lemmas,
         patterns=label_patterns(nlp, labels),
         facets=facets,
         proposed=proposed,
-        disagreements=disagreements,
+        disagreements=load_disagreements(store),
         claim_words=words,
         idf=inverse_document_frequency(list(words.values())),
         coverage=[_value(r["goal"]) or "" for r in store.select(COVERAGE_QUERY)],
     )
 
 
+def _lemmas(nlp: Language, texts: list[tuple[str, str]]) -> Iterable[frozenset[str]]:
+    for doc in nlp.pipe((text for _, text in texts), disable=[RARITY_COMPONENT]):
+        yield frozenset(w for t in doc if t.is_alpha for w in (t.lower_, t.lemma_.lower()))
+
+
+def base_of(store: Store, include_proposed: bool) -> Base | None:
+    """For an incremental build, its base build's saved data and what changed since; None for a
+    full build or when the base build or its data is gone."""
+    if not isinstance(store, EmbeddedStore):
+        return None
+    try:
+        update = read_manifest(store.build_dir).get("incremental")
+    except StoreError:
+        return None
+    if not isinstance(update, dict) or not isinstance(update.get("base"), str):
+        return None
+    base_dir = store.build_dir.parent / update["base"]
+    if base_dir.parent != store.build_dir.parent:
+        return None  # a base named outside the builds folder is not read
+    data = load(saved_file(base_dir, include_proposed), base_dir.name, include_proposed)
+    return None if data is None else Base(data, frozenset(map(str, update.get("changed", ()))))
+
+
 def saved_path(store: Store, include_proposed: bool) -> Path | None:
     """Where an embedded build's engine data is kept; None for a remote store."""
     if not isinstance(store, EmbeddedStore):
         return None
+    return saved_file(store.build_dir, include_proposed)
+
+
+def saved_file(build_dir: Path, include_proposed: bool) -> Path:
+    """Where a build's engine data is kept, in its folder."""
     name = "proposed" if include_proposed else "reviewed"
-    return store.build_dir / "engine" / f"{name}.msgpack"
+    return build_dir / "engine" / f"{name}.msgpack"
 
 
 def fingerprint() -> str:
@@ -235,7 +289,7 @@ def _plain(data: EngineData) -> dict[str, Any]:
         "facets": _plain_facets(data.facets),
         "proposed_concepts": data.proposed_concepts,
         "sources": data.sources,
-        "corpus_lemmas": sorted(data.corpus_lemmas),
+        "text_lemmas": _plain_lemmas(data.text_lemmas),
         "patterns": [
             [
                 p.match_id,
@@ -278,7 +332,7 @@ def _from_plain(build_id: str, include_proposed: bool, plain: dict[str, Any]) ->
         include_proposed=include_proposed,
         proposed_concepts=list(plain["proposed_concepts"]),
         sources=list(plain["sources"]),
-        corpus_lemmas=frozenset(plain["corpus_lemmas"]),
+        text_lemmas=_lemmas_of(plain["text_lemmas"]),
         patterns=[
             Pattern(match_id, Label(key, kind, text, sense), words, spaces, lemmas)
             for match_id, key, kind, text, sense, words, spaces, lemmas in plain["patterns"]
@@ -305,6 +359,19 @@ def _from_plain(build_id: str, include_proposed: bool, plain: dict[str, Any]) ->
         idf=dict(zip(words, weights, strict=True)),
         coverage=list(plain["coverage"]),
     )
+
+
+def _plain_lemmas(by_slug: dict[str, frozenset[str]]) -> list[Any]:
+    """Each source's words as indices into one table of every word."""
+    table: dict[str, int] = {}
+    rows = [[slug, [table.setdefault(w, len(table)) for w in sorted(found)]]
+            for slug, found in by_slug.items()]  # fmt: skip
+    return [list(table), rows]
+
+
+def _lemmas_of(plain: list[Any]) -> dict[str, frozenset[str]]:
+    table, rows = plain
+    return {slug: frozenset(table[i] for i in found) for slug, found in rows}
 
 
 def _plain_facets(facets: dict[str, Facets]) -> dict[str, Any]:

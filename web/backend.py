@@ -3,8 +3,10 @@ serving: a build is picked up without a restart, so no answer outlives the build
 
 Each request pins one Backend (flask.g), so a page never mixes two builds. The `current` link of
 the data directory is checked at most once a second; a new build is opened in a background thread
-(at a million triples that takes seconds) while the old one keeps serving, then swapped in whole;
-the old query workers are closed once queries pinned to them are past their time limit.
+while the old one keeps serving, then swapped in whole as soon as its engine and query workers
+have opened it on disk (a second or two at a million triples); the workers then copy it into
+memory in the background. The old query workers are closed once queries pinned to them are past
+their time limit.
 """
 
 from __future__ import annotations
@@ -32,12 +34,17 @@ class Backend:
 
 
 def open_backend(store: Store, workers: int, include_proposed: bool = False) -> Backend:
+    """The engine and the query workers over a store opened with later=True: the workers copy it
+    into memory when its size calls for it (they run the SPARQL queries); the engine answers from
+    its start-up data, so this process keeps the store on disk (pages read a passage or a dump)."""
     location = store_location(store)
     memory = isinstance(store, EmbeddedStore) and store.memory_planned
-    engine = Engine(store, include_proposed=include_proposed)
-    if isinstance(store, EmbeddedStore):
-        store.copy_into_memory()  # planned by open_build(later=True): now the engine has started
-    return Backend(store, engine, QueryWorkers(location, size=workers, memory=memory))
+    pool = QueryWorkers(location, size=workers, memory=memory)  # they start while the engine does
+    try:
+        return Backend(store, Engine(store, include_proposed=include_proposed), pool)
+    except BaseException:
+        pool.close()
+        raise
 
 
 def first_backend(data_dir: Path, workers: int, include_proposed: bool = False) -> Backend:
@@ -87,7 +94,7 @@ class Reloader:
     def _load(self, target: Path) -> None:
         try:
             fresh = open_backend(
-                open_build(target, memory=None), self.workers, self.include_proposed
+                open_build(target, memory=None, later=True), self.workers, self.include_proposed
             )
             # the old build keeps serving until the new one's query workers have opened it
             fresh.workers.wait_ready(WORKERS_READY_S)
