@@ -54,7 +54,7 @@ def served_after(server: RunningServer, build_id: str) -> float:
     while time.perf_counter() - began < SERVED_WITHIN_S:
         if server.build_of(path) == build_id:
             return time.perf_counter() - began
-        time.sleep(0.05)
+        time.sleep(0.25)
     raise KgqaError(f"the running server did not pick up build {build_id}")
 
 

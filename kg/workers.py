@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -82,14 +83,16 @@ def answer(store: Store, job: QueryJob) -> tuple[bytes, str, Cut]:
     return body, used.media_type, cut
 
 
-def _serve(location: str, memory: bool, conn: Connection) -> None:
+def _serve(location: str, memory: bool, conn: Connection, copy: EventType) -> None:
     """A worker's loop: open the store, then answer jobs until the pipe closes. Ctrl-C is the
-    parent's to handle (it closes the pipes); a worker ignores it, so it prints no traceback."""
+    parent's to handle (it closes the pipes); a worker ignores it, so it prints no traceback.
+    A store planned in memory is copied there once `copy` is set; until then, and while the
+    copy is made (seconds at a million triples), the worker answers from disk."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = _open(location, memory)
     conn.send(("ready",))  # the time limit starts after it
-    if isinstance(store, EmbeddedStore):
-        store.copy_into_memory()  # answers from disk until the copy is made (seconds at 1M)
+    if isinstance(store, EmbeddedStore) and store.memory_planned:
+        threading.Thread(target=_copy_when, args=(store, copy), daemon=True).start()
     while True:
         try:
             job: QueryJob = conn.recv()
@@ -106,8 +109,15 @@ def _serve(location: str, memory: bool, conn: Connection) -> None:
             conn.send_bytes(body)
 
 
+def _copy_when(store: EmbeddedStore, copy: EventType) -> None:
+    copy.wait()
+    store.copy_into_memory()
+
+
 class QueryWorkers:
-    """A fixed number of worker processes over one build's store."""
+    """A fixed number of worker processes over one build's store. A store planned in memory is
+    copied there once `start_copies` is called (a server calls it when its engine has started:
+    the copies would take the cores from it); workers started later copy it at once."""
 
     def __init__(self, location: str, size: int = 2, *, memory: bool = False) -> None:
         self.store_path = location
@@ -116,13 +126,14 @@ class QueryWorkers:
         self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
         self.size = size
         self.ready: set[int] = set()  # pids of workers that have opened the store
+        self.copy = self.context.Event()
         for _ in range(size):
             self.idle.put(self._spawn())
 
     def _spawn(self) -> tuple[BaseProcess, Connection]:
         parent, child = self.context.Pipe()
         process = self.context.Process(
-            target=_serve, args=(self.store_path, self.memory, child), daemon=True
+            target=_serve, args=(self.store_path, self.memory, child, self.copy), daemon=True
         )
         if threading.current_thread() is threading.main_thread():
             # ignored from birth (a spawned child inherits it), so a Ctrl-C while it starts
@@ -136,6 +147,10 @@ class QueryWorkers:
             process.start()
         child.close()
         return process, parent
+
+    def start_copies(self) -> None:
+        """Let the workers copy the store into memory (when it is planned there)."""
+        self.copy.set()
 
     def run(self, job: QueryJob) -> tuple[bytes, str, Cut]:
         """(body, media type, cut) for a job; QueryTimeout when it runs past its limit, the

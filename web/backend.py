@@ -41,10 +41,12 @@ def open_backend(store: Store, workers: int, include_proposed: bool = False) -> 
     memory = isinstance(store, EmbeddedStore) and store.memory_planned
     pool = QueryWorkers(location, size=workers, memory=memory)  # they start while the engine does
     try:
-        return Backend(store, Engine(store, include_proposed=include_proposed), pool)
+        engine = Engine(store, include_proposed=include_proposed)
     except BaseException:
         pool.close()
         raise
+    pool.start_copies()  # now that the engine has started: they would share the cores
+    return Backend(store, engine, pool)
 
 
 def first_backend(data_dir: Path, workers: int, include_proposed: bool = False) -> Backend:
@@ -92,10 +94,12 @@ class Reloader:
         threading.Thread(target=self._load, args=(target,), daemon=True).start()
 
     def _load(self, target: Path) -> None:
+        began = time.perf_counter()
         try:
             fresh = open_backend(
                 open_build(target, memory=None, later=True), self.workers, self.include_proposed
             )
+            engine_s = time.perf_counter() - began
             # the old build keeps serving until the new one's query workers have opened it
             fresh.workers.wait_ready(WORKERS_READY_S)
         except Exception as exc:  # the old build keeps serving until a newer build appears
@@ -105,6 +109,12 @@ class Reloader:
             return
         old: Backend = self.app.extensions["kgqa"]
         self.app.extensions["kgqa"] = fresh
+        self.app.logger.info(
+            "kgqa: serving build %s (engine ready in %.2f s, query workers in %.2f s)",
+            target.name,
+            engine_s,
+            time.perf_counter() - began,
+        )
         with self.lock:
             self.loading = None
         # requests pinned to the old build may still be running a query: close its workers later
