@@ -17,7 +17,6 @@ import json
 import math
 import multiprocessing
 import os
-import queue
 import shutil
 import signal
 import socket
@@ -36,6 +35,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from bench.ask import engine_start_s, questions, warm_ask_ms
+from bench.child import build_in_child
 from bench.hostile import run_hostile
 from bench.incremental import measure_incremental
 from bench.load import run_wrk
@@ -97,37 +97,6 @@ def queries() -> dict[str, str]:
         if path.name.endswith(".rq"):
             found[path.name.removesuffix(".rq")] = path.read_text(encoding="utf-8")
     return {name: with_prefixes(text) for name, text in found.items()}
-
-
-def _child_build(corpus: Path, data_dir: Path, shacl: bool, out: Any) -> None:
-    from kg.build import build
-
-    try:
-        report = build(corpus, data_dir, shacl=shacl)
-        out.put({"triples": report.triples, "claims": report.claims, "seconds": report.seconds,
-                 "timings": report.timings, "sources": report.sources,
-                 "disagreements": report.disagreements, "build_id": report.build_id,
-                 "incremental": report.incremental, "full_reason": report.full_reason})  # fmt: skip
-    except Exception as exc:  # reported to the parent as one line
-        out.put(f"{type(exc).__name__}: {exc}")
-
-
-def build_in_child(corpus: Path, data_dir: Path, shacl: bool) -> dict[str, Any]:
-    """Build in a child process (spawned: a forked one can deadlock in the store's threads), so that
-    its peak memory is measured on its own."""
-    ctx = multiprocessing.get_context("spawn")
-    results = ctx.Queue()
-    child = ctx.Process(target=_child_build, args=(corpus, data_dir, shacl, results))
-    child.start()
-    try:
-        result = results.get(timeout=6 * 3600)
-    except queue.Empty as exc:
-        child.kill()
-        raise KgqaError("the build did not finish") from exc
-    child.join()
-    if isinstance(result, str):
-        raise KgqaError(f"build failed: {result}")
-    return dict(result)
 
 
 def _free_port() -> int:

@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 
 from kg.errors import InputError
 from kg.ontology import Ontology, proposed_concept_triples, store_ontology
@@ -24,6 +25,7 @@ from qa.retrieve import ClaimIndex
 from qa.select import CitationSelector
 from qa.startup import (
     TEXTS_QUERY,
+    EngineData,
     base_of,
     load,
     question_labels,
@@ -65,6 +67,7 @@ class Engine:
         *,
         include_proposed: bool = False,
         saved: bool = True,
+        save_later: bool = False,
     ) -> None:
         """With include_proposed, claims proposed by `kgqa ingest` and not yet reviewed are
         answered from too (each citation says so); by default they are left out. What the engine
@@ -77,6 +80,7 @@ class Engine:
         data = load(path, store.build_id, include_proposed) if path else None
         self.from_saved = data is not None  # else worked out now
         self.from_base = False  # ... from an earlier build's saved data (an incremental build)
+        self._unsaved: tuple[Path, EngineData] | None = None
         proposed = data.proposed_concepts if data else proposed_concept_triples(store)
         self.ontology = ontology or store_ontology(proposed)
         self.hints = load_hints(self.ontology) if hints is None else hints
@@ -85,7 +89,9 @@ class Engine:
             self.from_base = base is not None
             data = work_out(store, include_proposed, nlp, self.ontology, self.hints, proposed, base)
             if path:
-                save(path, data)
+                self._unsaved = (path, data)
+        if not save_later:
+            self.save_start_up_data()
         self.rules = Rules(self.ontology)
         self.builder = QueryBuilder(self.ontology, include_proposed)
         self.sources, names = data.source_infos()
@@ -104,6 +110,13 @@ class Engine:
         self._answers: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
         self.cache_hits = 0
+
+    def save_start_up_data(self) -> None:
+        """Save what was worked out at start beside the build, for the next start (at once unless
+        the engine was made with save_later: a server swapping a build in saves it after)."""
+        if self._unsaved is not None:
+            save(*self._unsaved)
+            self._unsaved = None
 
     @cached_property
     def texts(self) -> dict[str, str]:

@@ -206,3 +206,12 @@ def test_without_the_base_builds_data_everything_is_worked_out(
     engine = Engine(store)
     assert not engine.from_base and not engine.from_saved
     _same_data(engine, Engine(store, saved=False))
+
+
+def test_a_server_engine_saves_its_data_when_told(copied: EmbeddedStore) -> None:
+    path = saved_path(copied, False)
+    assert path is not None
+    engine = Engine(copied, save_later=True)
+    assert not engine.from_saved and not path.exists()  # a server saves once the build serves
+    engine.save_start_up_data()
+    assert path.is_file() and Engine(copied).from_saved
