@@ -44,7 +44,7 @@ def build_command(corpus: Path | None, data_dir: Path | None, dumps: bool, full:
     they take part in are rebuilt. The new store replaces the current one only when the whole
     build succeeds.
     """
-    from kg.build import build  # imported here: pyshacl is slow to import, and only builds need it
+    from kg.build import build  # imported here: only builds need it (rdflib, the validator)
 
     url = store_url()
     report = build(

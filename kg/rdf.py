@@ -70,7 +70,7 @@ class Triples:
 
 
 def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
-    """The triples as an rdflib graph (for pyshacl and for comparisons in tests)."""
+    """The triples as an rdflib graph (for comparisons, and for pyshacl in the tests)."""
     data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
     return Graph().parse(data=data or b"", format="nt")
 
