@@ -8,6 +8,7 @@ error, not a warning. Warnings (sh:Warning, sh:Info) do not fail a build; violat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,15 +41,21 @@ class Validator:
         """(focus node, path, message) of each violation, sorted; [] when the graph conforms."""
         import pyrudof  # here: only builds need it
 
-        session = pyrudof.Rudof(pyrudof.RudofConfig())
-        strict = pyrudof.ReaderMode.Strict
-        session.read_shacl(self.shapes, format=pyrudof.ShaclFormat.Turtle, reader_mode=strict)
-        data = self.ontology + "".join(f"{t} .\n" for t in triples)
+        session = _session(self.shapes, self.ontology)
+        data = "".join(f"{t} .\n" for t in triples)
+        session.begin_staging()  # the graph joins the ontology for this check only
         try:
-            session.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=strict)
+            session.read_data(
+                data,
+                format=pyrudof.RDFFormat.NTriples,
+                reader_mode=pyrudof.ReaderMode.Strict,
+                merge=True,
+            )
+            report = session.validate_shacl()
         except pyrudof.DataError as exc:
             raise BuildError(f"cannot read the graph to validate: {_one_line(str(exc))}") from exc
-        report = session.validate_shacl()
+        finally:
+            session.rollback_staging()
         if report.conforms:
             return []
         return sorted(
@@ -66,6 +73,28 @@ class Validator:
         raise BuildError(
             f"{what}: SHACL validation failed with {len(problems)} violation(s): {shown}{more}"
         )
+
+
+def STRICT() -> Any:
+    import pyrudof
+
+    return pyrudof.ReaderMode.Strict
+
+
+@functools.lru_cache(maxsize=2)
+def _session(shapes: str, ontology: str) -> Any:
+    """A pyrudof session with the shapes read and the ontology loaded as data, made once per
+    process: each check stages its graph over the ontology and rolls it back."""
+    import pyrudof
+
+    session = pyrudof.Rudof(pyrudof.RudofConfig())
+    session.read_shacl(
+        shapes, format=pyrudof.ShaclFormat.Turtle, reader_mode=pyrudof.ReaderMode.Strict
+    )
+    session.read_data(
+        ontology, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict
+    )
+    return session
 
 
 def _text(value: Any) -> str | None:

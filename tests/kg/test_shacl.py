@@ -115,9 +115,11 @@ def test_the_bundled_graphs_conform_for_both_validators(
 def test_both_validators_reject_the_same_nodes(
     fault: str, graphs: dict[str, list[ox.Triple]], validator: Validator, ontology: Ontology
 ) -> None:
-    broken = FAULTS[fault](graphs["001_2a2d110ca9da8938.claims.yaml"])
+    clean = graphs["001_2a2d110ca9da8938.claims.yaml"]
+    broken = FAULTS[fault](clean)
     found = [focus for focus, _, _ in validator.violations(broken)]
     assert found, fault
     assert found == pyshacl_focus_nodes(broken, ontology)
     with pytest.raises(BuildError, match=r"^a\.yaml: SHACL validation failed with \d+ violation"):
         validator.check(broken, "a.yaml")
+    assert validator.violations(clean) == []  # one session: each check's graph is rolled back
