@@ -45,14 +45,15 @@ class Validator:
         data = "".join(f"{t} .\n" for t in triples)
         session.begin_staging()  # the graph joins the ontology for this check only
         try:
-            session.read_data(
-                data,
-                format=pyrudof.RDFFormat.NTriples,
-                reader_mode=pyrudof.ReaderMode.Strict,
-                merge=True,
-            )
+            if data:  # an empty graph is refused as input: the ontology alone is then validated
+                session.read_data(
+                    data,
+                    format=pyrudof.RDFFormat.NTriples,
+                    reader_mode=pyrudof.ReaderMode.Strict,
+                    merge=True,
+                )
             report = session.validate_shacl()
-        except pyrudof.DataError as exc:
+        except (pyrudof.DataError, pyrudof.InputError) as exc:
             raise BuildError(f"cannot read the graph to validate: {_one_line(str(exc))}") from exc
         finally:
             session.rollback_staging()
