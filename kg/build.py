@@ -32,7 +32,7 @@ from kg.snapshot import (
     ontology_quads,
     source_part,
 )
-from kg.sources import SourceResult, check_source, timer
+from kg.sources import SourceResult, read_source, timer, validate_sources
 from kg.store import build_lock, open_build, staged_build, write_manifest
 from kg.vocab import INFERRED_GRAPH
 from kg.vocab import source_graph as source_graph_iri
@@ -90,13 +90,15 @@ def check_corpus(
     sources: list[SourceResult] = []
     slugs: dict[str, Path] = {}
     for path in find_claims_files(corpus, *added):
-        source = check_source(path, ontology, validator, cache, timings)
+        source = read_source(path, ontology, timings)
         if source.slug in slugs:
             raise CorpusError(
                 f"{path.name}: source slug {source.slug!r} is used by {slugs[source.slug].name} too"
             )
         slugs[source.slug] = path
         sources.append(source)
+    with timer(timings, "validate_s"):
+        sources = validate_sources(sources, validator, cache)
     all_claims = [c for s in sources for c in s.claims if not c.spec.proposed]
     with timer(timings, "infer_s"):
         disagreements = find_disagreements(ontology, all_claims)

@@ -8,8 +8,8 @@ error, not a warning. Warnings (sh:Warning, sh:Info) do not fail a build; violat
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,12 +82,20 @@ def STRICT() -> Any:
     return pyrudof.ReaderMode.Strict
 
 
-@functools.lru_cache(maxsize=2)
+_SESSIONS = threading.local()  # a session is used by one thread at a time
+
+
 def _session(shapes: str, ontology: str) -> Any:
     """A pyrudof session with the shapes read and the ontology loaded as data, made once per
-    process: each check stages its graph over the ontology and rolls it back."""
+    thread: each check stages its graph over the ontology and rolls it back."""
     import pyrudof
 
+    key = hashlib.sha256((shapes + ontology).encode()).hexdigest()
+    found = getattr(_SESSIONS, "by_key", None)
+    if found is None:
+        found = _SESSIONS.by_key = {}
+    if key in found:
+        return found[key]
     session = pyrudof.Rudof(pyrudof.RudofConfig())
     session.read_shacl(
         shapes, format=pyrudof.ShaclFormat.Turtle, reader_mode=pyrudof.ReaderMode.Strict
@@ -95,6 +103,8 @@ def _session(shapes: str, ontology: str) -> Any:
     session.read_data(
         ontology, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict
     )
+    found.clear()  # other shapes or ontology: one session a thread
+    found[key] = session
     return session
 
 

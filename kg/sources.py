@@ -7,7 +7,8 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -93,6 +94,9 @@ def timer(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
 
 
+VALIDATION_THREADS = 2  # pyrudof lets go of the interpreter for part of each check
+
+
 def check_source(
     path: Path,
     ontology: Ontology,
@@ -105,6 +109,13 @@ def check_source(
     With a cache, a source whose inputs are unchanged since it last passed is not validated
     again. Without a validator nothing is validated (only `kgqa bench --no-shacl` asks for that).
     """
+    source = read_source(path, ontology, timings)
+    with timer(timings, "validate_s"):
+        return validate_sources([source], validator, cache)[0]
+
+
+def read_source(path: Path, ontology: Ontology, timings: dict[str, float]) -> SourceResult:
+    """Read, anchor and map one claims file's source (not validated)."""
     with timer(timings, "read_s"):
         raw = path.read_bytes()
         spec = read_claims_file(path, ontology)
@@ -113,11 +124,28 @@ def check_source(
         claims = anchor_claims(doc)
     with timer(timings, "map_s"):
         triples = source_graph(doc, claims, ontology.slug_label)
-    with timer(timings, "validate_s"):
-        key = cache.key(raw, doc.sha256) if cache else ""
-        validated = validator is not None and not (cache and cache.passed(key))
-        if validator is not None and validated:
-            validator.check(triples, spec.claims_path.name)
-            if cache:
-                cache.mark(key)
-    return SourceResult(doc, claims, triples, hashlib.sha256(raw).hexdigest(), validated)
+    return SourceResult(doc, claims, triples, hashlib.sha256(raw).hexdigest(), False)
+
+
+def validate_sources(
+    sources: list[SourceResult], validator: Validator | None, cache: ValidationCache | None
+) -> list[SourceResult]:
+    """Validate each source (VALIDATION_THREADS at a time) unless its inputs passed before;
+    raises the first failure in the sources' order. The sources, each marked if validated."""
+    if validator is None:
+        return sources
+    keys = [
+        cache.key(s.claims_sha256.encode(), s.document.sha256) if cache else "" for s in sources
+    ]
+    todo = [i for i, key in enumerate(keys) if not (cache and cache.passed(key))]
+
+    def check(i: int) -> None:
+        validator.check(sources[i].triples, sources[i].document.spec.claims_path.name)
+        if cache:
+            cache.mark(keys[i])
+
+    with ThreadPoolExecutor(VALIDATION_THREADS, thread_name_prefix="kgqa-shacl") as pool:
+        for _ in pool.map(check, todo):  # the first failure, in order, is raised here
+            pass
+    done = set(todo)
+    return [replace(s, validated=True) if i in done else s for i, s in enumerate(sources)]

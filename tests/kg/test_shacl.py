@@ -6,6 +6,8 @@ a literal belongs, and the two SPARQL constraints)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -17,8 +19,8 @@ from kg.errors import BuildError
 from kg.ontology import Ontology, load_ontology
 from kg.rdf import to_rdflib
 from kg.resources import bundled_corpus, shapes_path
-from kg.shacl import Validator
-from kg.sources import check_source
+from kg.shacl import ValidationCache, Validator
+from kg.sources import check_source, read_source, validate_sources
 
 OA = "http://www.w3.org/ns/oa#"
 KGQA = "https://w3id.org/kgqa/ontology#"
@@ -124,3 +126,19 @@ def test_both_validators_reject_the_same_nodes(
     with pytest.raises(BuildError, match=r"^a\.yaml: SHACL validation failed with \d+ violation"):
         validator.check(broken, "a.yaml")
     assert validator.violations(clean) == []  # one session: each check's graph is rolled back
+
+
+def test_sources_are_validated_side_by_side_and_the_first_failure_in_order_is_raised(
+    ontology: Ontology, validator: Validator, tmp_path: Path
+) -> None:
+    files = sorted(bundled_corpus().glob("*.claims.yaml"))
+    sources = [read_source(path, ontology, {}) for path in files]
+    cache = ValidationCache(tmp_path / "validated", salt="test")
+    broken = [replace(s, triples=FAULTS["a required property missing"](s.triples)) for s in sources]
+    with pytest.raises(BuildError, match=rf"^{files[0].name}: SHACL validation failed"):
+        validate_sources(broken, validator, cache)
+    assert not list((tmp_path / "validated").glob("*"))  # nothing that failed is remembered
+    checked = validate_sources(sources, validator, cache)
+    assert [s.validated for s in checked] == [True, True]
+    again = validate_sources(sources, validator, cache)  # passed before: not validated again
+    assert [s.validated for s in again] == [False, False]
