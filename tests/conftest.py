@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +26,11 @@ from kg.resources import bundled_corpus
 from kg.store import EmbeddedStore, open_store
 from qa.engine import Engine
 from web import create_app
+
+# The Ctrl-C tests need SIGINT delivered. A test run started in the background by a
+# non-interactive shell inherits SIGINT ignored, and so would every process the tests start
+# (an ignored signal stays ignored across exec; a handler does not): handle it here instead.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 KGQA = str(Path(sys.executable).parent / "kgqa")
 
