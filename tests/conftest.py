@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from flask import Flask
 from waitress.server import create_server
 
 from kg.build import BuildReport, build
@@ -122,18 +124,26 @@ class Server:
             return error.code, error.headers, error.read()
 
 
-def serve(data_dir: Path, **config: object) -> Iterator[Server]:
-    """The app over a build, served by waitress on a free loopback port until closed; config
-    adds to the app's (e.g. REVIEW=True, INCLUDE_PROPOSED=True)."""
-    app = create_app({"DATA_DIR": str(data_dir), "SPARQL_ROW_LIMIT": 1000, **config})
+@contextlib.contextmanager
+def running(app: Flask) -> Iterator[Server]:
+    """An app served by waitress on a free loopback port until the block ends."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     httpd = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    yield Server(url=f"http://127.0.0.1:{port}")
-    httpd.close()
+    threading.Thread(target=httpd.run, daemon=True).start()
+    try:
+        yield Server(url=f"http://127.0.0.1:{port}")
+    finally:
+        httpd.close()
+
+
+def serve(data_dir: Path, **config: object) -> Iterator[Server]:
+    """The app over a build, served by waitress on a free loopback port until closed; config
+    adds to the app's (e.g. REVIEW=True, INCLUDE_PROPOSED=True)."""
+    app = create_app({"DATA_DIR": str(data_dir), "SPARQL_ROW_LIMIT": 1000, **config})
+    with running(app) as server:
+        yield server
 
 
 COACH_TEXT = (

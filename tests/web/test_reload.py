@@ -4,54 +4,53 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
 import yaml
-from waitress.server import create_server
 
 from kg.build import build
 from kg.config import library_dir
-from tests.conftest import Server
+from tests.conftest import Server, running
 from web import create_app
 
 QUESTION = "/api/ask?q=does+running+after+leg+day+kill+my+gains"
+
+
+def served(server: Server, path: str, build_id: str) -> bytes:
+    """The body of `path` once the server answers it from the build (it answers 200 from the
+    old build meanwhile); at most 60 s."""
+    deadline = time.monotonic() + 60
+    while True:
+        status, headers, body = server.get(path)
+        assert status == 200
+        if headers["X-KGQA-Build"] == build_id:
+            return body
+        assert time.monotonic() < deadline, f"build {build_id} was not served"
+        time.sleep(0.2)
 
 
 def test_a_new_build_is_served_without_a_restart(corpus_copy: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     first = build(corpus_copy, data)
     app = create_app({"DATA_DIR": str(data), "SPARQL_WORKERS": 1})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    httpd = create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    server = Server(url=f"http://127.0.0.1:{port}")
     try:
-        status, headers, _ = server.get(QUESTION)
-        assert status == 200 and headers["X-KGQA-Build"] == first.build_id
-        claims = corpus_copy / "000_0f5f9aaa0e20614c.claims.yaml"
-        text = claims.read_text(encoding="utf-8")
-        claims.write_text(text.replace('summary: "', 'summary: "REVISED ', 1), encoding="utf-8")
-        second = build(corpus_copy, data)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # the old build serves while the new one opens
+        with running(app) as server:
             status, headers, _ = server.get(QUESTION)
-            assert status == 200
-            if headers["X-KGQA-Build"] == second.build_id:
-                break
-            time.sleep(0.2)
-        assert headers["X-KGQA-Build"] == second.build_id
-        assert app.extensions["kgqa"].workers.ready_count == 1  # swapped in once it can answer
-        _, _, body = server.get("/api/claims?source=000")
-        assert any(c["summary"].startswith("REVISED ") for c in json.loads(body))
-        status, headers, _ = server.get("/sparql?query=ASK%7B%7D", {"Accept": "application/json"})
-        assert status == 200 and headers["X-KGQA-Build"] == second.build_id
+            assert status == 200 and headers["X-KGQA-Build"] == first.build_id
+            claims = corpus_copy / "000_0f5f9aaa0e20614c.claims.yaml"
+            text = claims.read_text(encoding="utf-8")
+            claims.write_text(text.replace('summary: "', 'summary: "REVISED ', 1), encoding="utf-8")
+            second = build(corpus_copy, data)
+            served(server, QUESTION, second.build_id)
+            assert app.extensions["kgqa"].workers.ready_count == 1  # swapped in once it can answer
+            _, _, body = server.get("/api/claims?source=000")
+            assert any(c["summary"].startswith("REVISED ") for c in json.loads(body))
+            status, headers, _ = server.get(
+                "/sparql?query=ASK%7B%7D", {"Accept": "application/json"}
+            )
+            assert status == 200 and headers["X-KGQA-Build"] == second.build_id
     finally:
-        httpd.close()
         app.extensions["kgqa"].workers.close()
 
 
@@ -61,35 +60,23 @@ def test_an_incremental_build_is_served_without_a_restart(
     data = tmp_path / "data"
     first = build(corpus_copy, data, shacl=False)
     app = create_app({"DATA_DIR": str(data), "SPARQL_WORKERS": 1})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    httpd = create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    server = Server(url=f"http://127.0.0.1:{port}")
     try:
-        _, headers, body = server.get("/api/sources")
-        assert headers["X-KGQA-Build"] == first.build_id
-        assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001"]
-        library = library_dir(data)
-        library.mkdir()
-        claims = yaml.safe_load(next(corpus_copy.glob("001_*.claims.yaml")).read_text())
-        claims["source"] |= {"slug": "900", "file": "900.txt"}  # the second source, again
-        del claims["source"]["aliases"]
-        (library / "900.claims.yaml").write_text(yaml.safe_dump(claims), encoding="utf-8")
-        shutil.copyfile(next(corpus_copy.glob("001_*.txt")), library / "900.txt")
-        second = build(corpus_copy, data, shacl=False)
-        assert second.incremental and second.incremental["changed"] == ["900"]
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            status, headers, body = server.get("/api/sources")
-            assert status == 200
-            if headers["X-KGQA-Build"] == second.build_id:
-                break
-            time.sleep(0.2)
-        assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001", "900"]
-        _, _, body = server.get("/api/claims?source=900")
-        assert len(json.loads(body)) == second.claims - first.claims
+        with running(app) as server:
+            _, headers, body = server.get("/api/sources")
+            assert headers["X-KGQA-Build"] == first.build_id
+            assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001"]
+            library = library_dir(data)
+            library.mkdir()
+            claims = yaml.safe_load(next(corpus_copy.glob("001_*.claims.yaml")).read_text())
+            claims["source"] |= {"slug": "900", "file": "900.txt"}  # the second source, again
+            del claims["source"]["aliases"]
+            (library / "900.claims.yaml").write_text(yaml.safe_dump(claims), encoding="utf-8")
+            shutil.copyfile(next(corpus_copy.glob("001_*.txt")), library / "900.txt")
+            second = build(corpus_copy, data, shacl=False)
+            assert second.incremental and second.incremental["changed"] == ["900"]
+            body = served(server, "/api/sources", second.build_id)
+            assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001", "900"]
+            _, _, body = server.get("/api/claims?source=900")
+            assert len(json.loads(body)) == second.claims - first.claims
     finally:
-        httpd.close()
         app.extensions["kgqa"].workers.close()
