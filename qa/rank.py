@@ -56,6 +56,7 @@ class Candidate:
     activities: frozenset[str]
     goals: frozenset[str]
     caveats: frozenset[str]
+    limits: frozenset[str]  # the caveats that limit when it holds (qa.catalog.Facets)
     authority: str | None
     source_needed: bool
     source_iri: str = ""
@@ -76,6 +77,8 @@ class Scorable(Protocol):
     def goals(self) -> frozenset[str]: ...
     @property
     def caveats(self) -> frozenset[str]: ...
+    @property
+    def limits(self) -> frozenset[str]: ...
     @property
     def quote(self) -> str: ...
     @property
@@ -120,8 +123,9 @@ def score(
 
     Words count by their rarity across the corpus's claims (idf), so "leg" and "day", which every
     claim shares, weigh little against "sore" or "calories". A claim that holds only under a
-    condition the question does not name (`asked_conditions`: the asked caveats, expanded, and
-    those its activities imply) yields to one that holds without it.
+    condition (or for an audience) the question does not name (`asked_conditions`: the asked
+    caveats, expanded, and those its activities imply) yields to one that holds without it; a
+    reason or a purpose it gives limits nothing.
     """
     total = WEIGHTS["activity"] * _overlap(it.activities, candidate.activities, ontology)
     total += WEIGHTS["goal"] * _overlap(it.goals, candidate.goals, ontology)
@@ -134,7 +138,7 @@ def score(
         total += WEIGHTS["polarity"]
     total += WEIGHTS["focus"] * _focus(it, candidate)
     if asked_conditions is not None:
-        unasked = len(candidate.caveats - asked_conditions)
+        unasked = len(candidate.limits - asked_conditions)
         total += WEIGHTS["unasked"] * min(unasked, 2)
     total += WEIGHTS["firmness"] * ontology.hedge_rank(candidate.hedge)
     if it.terms:
@@ -243,6 +247,7 @@ class Ranker:
             activities=f.activities,
             goals=f.goals,
             caveats=f.caveats,
+            limits=f.limits,
             authority=f.authority,
             source_needed=f.source_needed,
             source_iri=f.source,

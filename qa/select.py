@@ -70,7 +70,7 @@ class CitationSelector:
         intent = INTENTS.get(it.intent)
         listing = intent is not None and intent.listing
         pool = self._pool(ranked, listing)
-        disagreements = self._disagreements(ranked[:DISAGREEMENT_POOL], pool)
+        disagreements = self._disagreements(ranked[:DISAGREEMENT_POOL], pool, it, conditions)
         paired = [
             c
             for d in disagreements
@@ -78,6 +78,9 @@ class CitationSelector:
             for c in ranked
             if c.claim in d.claims
         ]
+        if not it.activities and not listing:
+            pool = self._disputed_first(pool, disagreements)
+        paired += [c for c in _each_activity(it, ranked) if c not in paired]
         each_side = self._every_side(disagreements, ranked, conditions)
         paired += [c for c in each_side if c not in paired]
         if whether(it) and not listing:  # each source's own advice on doing it at all
@@ -114,6 +117,17 @@ class CitationSelector:
                 more.append(c.claim)
         return replace(d, claims=(*d.claims, *more)) if more else d
 
+    def _disputed_first(
+        self, pool: list[Candidate], disagreements: tuple[Disagreement, ...]
+    ) -> list[Candidate]:
+        """A question that names no activity ("do they disagree about recovery?"): the claims
+        on the activity disputed across the sources before those on others (an alternative)."""
+        cross = next((d for d in disagreements if not d.within_source), None)
+        row = self.catalog.row(cross.id) if cross is not None else None
+        if row is None:
+            return pool
+        return sorted(pool, key=lambda c: row.activity not in c.activities)
+
     def _every_side(
         self,
         disagreements: tuple[Disagreement, ...],
@@ -132,7 +146,7 @@ class CitationSelector:
         for side in row.sides:
             members = set(side.claims)
             on_side = [c for c in top if c.claim in members]
-            on_side.sort(key=lambda c: (_verdict_order(row, c.kind), bool(c.caveats - conditions)))
+            on_side.sort(key=lambda c: (_verdict_order(row, c.kind), bool(c.limits - conditions)))
             found += on_side[:1]
         return found
 
@@ -145,7 +159,7 @@ class CitationSelector:
         for i, c in enumerate(ranked[:DISAGREEMENT_POOL]):
             if c.kind != "Recommendation":
                 continue
-            key = (len(c.caveats - conditions), len(c.goals), i)
+            key = (len(c.limits - conditions), len(c.goals), i)
             if c.slug not in best or key < best[c.slug][0]:
                 best[c.slug] = (key, c)
         return [c for _, c in sorted(best.values(), key=lambda kv: kv[0][2])]
@@ -185,16 +199,25 @@ class CitationSelector:
                 key, rank = (words.classes[NONE], NONE), 2
             elif whether(it):
                 key, rank = (words.classes[found.cls], found.cls), 0
-            else:  # on a goal, an effect answers it; advice on doing it at all comes after
-                goal = next((g for g in it.goals if g in c.goals), None) or min(c.goals, default="")
+            else:  # on a goal, an effect on it answers it; advice, and effects on other goals,
+                # come after
+                asked = self._asked_goal(it, c)
+                goal = asked or min(c.goals, default="")
                 label = _capital(
                     words.side(found.slug, self.label(goal) if goal and found.effect else "")
                 )
-                key, rank = (label, found.cls), 0 if found.effect else 1
+                key, rank = (label, found.cls), 0 if found.effect and asked else 1
             groups.setdefault(key, []).append(c)
             tier[key] = rank
         ordered = sorted(groups.items(), key=lambda kv: (tier[kv[0]], -kv[1][0].score))
         return {key: _by_turns(members) for key, members in ordered}, tier
+
+    def _asked_goal(self, it: Interpretation, c: Candidate) -> str | None:
+        """The asked goal the claim speaks of (itself, or a narrower or broader one)."""
+        ontology = self.rules.ontology
+        return next(
+            (g for g in it.goals if not c.goals.isdisjoint(ontology.expanded_iris(g))), None
+        )
 
     def _options(
         self, intent: Intent, it: Interpretation, pool: Iterable[Candidate]
@@ -223,16 +246,22 @@ class CitationSelector:
         return _capital(goals[0]) if goals else "Other points"
 
     def _disagreements(
-        self, candidates: list[Candidate], pool: list[Candidate]
+        self,
+        candidates: list[Candidate],
+        pool: list[Candidate],
+        it: Interpretation,
+        conditions: frozenset[str],
     ) -> tuple[Disagreement, ...]:
         """The best-ranked disagreement per topic among the candidates: across sources when the
-        pool holds one side, within a source only when it holds both."""
+        pool holds one side, within a source only when it holds both and the dispute is on the
+        question asked. The disputed question asked comes first: on whether to do it at all, the
+        dispute on that; on a goal, one on that goal."""
         rank = {c.claim: i for i, c in enumerate(candidates)}
         pooled = {c.claim for c in pool}
-        found: list[tuple[int, Disagreement]] = []
+        found: list[tuple[tuple[bool, bool, int, str], Disagreement]] = []
         facets = self.catalog.facets
         for row in self.catalog.among(set(rank)):
-            claims = self._opposed_pair(row, rank)
+            claims = self._opposed_pair(row, rank, conditions)
             if claims is None or not pooled & set(claims):
                 continue
             if row.within_source and not set(claims) <= pooled:
@@ -248,26 +277,35 @@ class CitationSelector:
                 type_label=self.labels.get(str(CONCEPT[row.type]), row.type),
                 id=row.iri,
             )
-            found.append((rank[claims[0]] + rank[claims[1]], d))
-        found.sort(key=lambda pair: (pair[1].dissolves, pair[0], pair[1].id))
+            asked = row.goal in it.goals if it.goals else row.goal is None
+            if row.within_source and not asked:
+                continue  # a source's doubt on another question than the one asked
+            found.append(((d.dissolves, not asked, rank[claims[0]] + rank[claims[1]], d.id), d))
+        found.sort(key=lambda pair: pair[0])
         cross = [d for _, d in found if not d.within_source][:1]
         return tuple(cross + [d for _, d in found if d.within_source][:1])
 
-    def _opposed_pair(self, row: DisagreementRow, rank: dict[str, int]) -> tuple[str, str] | None:
+    def _opposed_pair(
+        self, row: DisagreementRow, rank: dict[str, int], conditions: frozenset[str] = frozenset()
+    ) -> tuple[str, str] | None:
         """The best-ranked two candidates on opposed (or firmer and softer) sides of a
         disagreement, from two sources when it is across the sources; on whether to do it at
-        all, the advice itself before the effects that argue for it."""
+        all, the advice itself before the effects that argue for it, and the most general advice
+        first: the fewest conditions and audiences the question does not name (`conditions`:
+        those it does), then advice for its own sake before advice for the sake of a goal."""
         facets = self.catalog.facets
 
-        def order(claim: str) -> tuple[int, int]:
-            return (_verdict_order(row, facets[claim].kind), rank[claim])
+        def order(claim: str) -> tuple[int, int, int]:
+            f = facets[claim]
+            general = len(f.limits - conditions) * 10 + len(f.goals) if row.goal is None else 0
+            return (_verdict_order(row, f.kind), general, rank[claim])
 
         by_side: dict[int, list[str]] = {}
         for claim in rank:
             side = row.side_of.get(claim)
             if side is not None:
                 by_side.setdefault(side, []).append(claim)
-        best: tuple[tuple[int, int], tuple[str, str]] | None = None
+        best: tuple[tuple[int, int, int], tuple[str, str]] | None = None
         for i, j in combinations(sorted(by_side), 2):
             a_pos, b_pos = slug(row.sides[i].position), slug(row.sides[j].position)
             if not (self.rules.opposed(a_pos, b_pos) or self.rules.stronger(a_pos, b_pos)):
@@ -277,10 +315,25 @@ class CitationSelector:
             for a, b in product(mine, theirs):
                 if not row.within_source and facets[a].slug == facets[b].slug:
                     continue
-                key = (max(order(a)[0], order(b)[0]), rank[a] + rank[b])
+                key = (max(order(a)[0], order(b)[0]), order(a)[1] + order(b)[1], rank[a] + rank[b])
                 if best is None or key < best[0]:
                     best = (key, (a, b) if rank[a] <= rank[b] else (b, a))
         return best[1] if best else None
+
+
+def _each_activity(it: Interpretation, ranked: list[Candidate]) -> list[Candidate]:
+    """When the question names two activities or more ("swimming or running"), the best of the
+    candidates on each that no better one already names."""
+    if len(it.activities) < 2:
+        return []
+    found: list[Candidate] = []
+    for activity in it.activities:
+        if any(activity in c.activities for c in found):
+            continue
+        best = next((c for c in ranked[:DISAGREEMENT_POOL] if activity in c.activities), None)
+        if best is not None:
+            found.append(best)
+    return found
 
 
 def _verdict_order(row: DisagreementRow, kind: str) -> int:
@@ -313,7 +366,7 @@ def _turns(
     up to MOST_SOURCES claims in all (the best-ranked sources first):
     `first` (both sides of a disagreement); the best of each side that answers the question, and
     of each source not yet cited (a claim that takes a side before one that takes none); a second
-    of each such side; then the best of each other side (advice beside effects, claims that take
+    of each such side, from the source cited least so far (the best-scored seconds first); then the best of each other side (advice beside effects, claims that take
     no side), then turns."""
     chosen: list[Candidate] = []
     one_each = len({c.slug for g in groups.values() for c in g}) >= ONE_EACH_FROM
@@ -338,12 +391,19 @@ def _turns(
         if c.slug not in cited:
             add(c, every_source=True)
             cited.add(c.slug)
-    for group in main:
-        if len([c for c in group if c in chosen]) < 2:
-            for c in group:
-                if c not in chosen:
-                    add(c)
-                    break
+
+    def cited_from(c: Candidate) -> int:
+        return sum(x.slug == c.slug for x in chosen)
+
+    seconds = [  # a second of each side, from the source it cites least so far
+        min((c for c in group if c not in chosen), key=lambda c: (cited_from(c), group.index(c)))
+        for group in main
+        if len([c for c in group if c in chosen]) < 2 and not set(group) <= set(chosen)
+    ]
+    while seconds:  # the best-scored first
+        best = min(seconds, key=lambda c: (cited_from(c), -c.score))
+        seconds.remove(best)
+        add(best)
     for group in rest:
         add(group[0])
     for c in _interleave(main) + _interleave(rest):
@@ -365,6 +425,14 @@ def _cover(
         if new:
             chosen.append(c)
             named |= new
+    spoken = {(option, c.slug) for c in chosen for option in covers(c)}
+    for c in pool:  # an option several sources name: one passage of each (they agree on it)
+        if len(chosen) >= MOST_OPTIONS:
+            break
+        said = {(option, c.slug) for option in covers(c)} - spoken
+        if said and c not in chosen:
+            chosen.append(c)
+            spoken |= said
     for c in pool:
         if len(chosen) >= FEWEST:
             break

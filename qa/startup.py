@@ -47,7 +47,7 @@ from qa.hints import Hint, hints_path
 from qa.nlp import RARITY_COMPONENT
 from qa.rank import inverse_document_frequency, quoted_words
 
-FORMAT = 3  # raise when what is saved, or how it is worked out, changes
+FORMAT = 4  # raise when what is saved, or how it is worked out, changes
 SOURCES_QUERY = """
 SELECT ?source ?slug ?title ?short ?publisher ?alias ?url WHERE {
   ?source a kgqa:Source ; kgqa:slug ?slug ; dcterms:title ?title .
@@ -279,7 +279,7 @@ def load(path: Path, build_id: str, include_proposed: bool) -> EngineData | None
         return None
 
 
-SET_FIELDS = frozenset({"activities", "goals", "caveats"})
+SET_FIELDS = frozenset({"activities", "goals", "caveats", "limits"})
 INLINE_FIELDS = frozenset({"quote", "start", "end"})  # not repeated: kept in each row
 
 
@@ -402,9 +402,9 @@ def _facets(plain: dict[str, Any]) -> dict[str, Facets]:
         claim: make(
             (v[kind], v[slug], v[title], v[summary], v[hedge], v[direction], v[stance],
              v[instead_of], v[source_needed], v[authority], c[activities], c[goals], c[caveats],
-             quote, start, end, v[source], v[attributed_to], v[reviewed])
+             c[limits], quote, start, end, v[source], v[attributed_to], v[reviewed])
         )
         for (claim, kind, slug, title, summary, hedge, direction, stance, instead_of,
-             source_needed, authority, activities, goals, caveats, quote, start, end, source,
-             attributed_to, reviewed) in plain["rows"]
+             source_needed, authority, activities, goals, caveats, limits, quote, start, end,
+             source, attributed_to, reviewed) in plain["rows"]
     }  # fmt: skip

@@ -103,11 +103,22 @@ class Summariser:
         text = self.labels.get(iri, slug(iri).replace("-", " "))
         return text if text.isupper() else text[:1].lower() + text[1:]
 
-    def subject(self, it: Interpretation) -> str:
-        """What the question asks about, in words: "running after leg day"."""
-        if not it.activities:
+    def subject(self, it: Interpretation, lead: Candidate) -> str:
+        """What a source's lead claim speaks of, in words ("running after leg day"): the first
+        asked activity it names (or a narrower or broader one), else its own activity when it
+        names one, else "it"."""
+        related = self.ontology.expanded_iris
+        named = [
+            a if a in lead.activities else mine  # asked of jogging, a claim on running: running
+            for a in it.activities
+            for mine in sorted(lead.activities)
+            if a in lead.activities or mine in related(a) or a in related(mine)
+        ]
+        if not named and len(lead.activities) == 1:
+            named = list(lead.activities)
+        if not named:
             return "it"
-        words = [self.label(it.activities[0])]
+        words = [self.label(named[0])]
         for context in it.context_activities[:1]:
             phrase = self.ontology.graph.value(CONCEPT[slug(context)], KGQA.contextPhrase)
             words.append(str(phrase) if phrase else f"after {self.label(context)}")
@@ -132,7 +143,6 @@ class Summariser:
 
     def _stands(self, it: Interpretation, sel: Selection) -> list[_Stand]:
         asked_whether = whether(it)
-        subject = self.subject(it)
         found: list[_Stand] = []
         by_source: dict[str, list[Candidate]] = {}
         for c in sorted(sel.citations, key=lambda c: -c.score):
@@ -142,12 +152,15 @@ class Summariser:
             if not placed:
                 continue
 
-            def order(c: Candidate) -> tuple[bool, bool, float]:
+            def order(c: Candidate) -> tuple[bool, bool, int, float]:
                 on_goal = bool(set(it.goals) & c.goals)
                 advice = c.kind in VERDICT_KINDS
-                return (not (advice if asked_whether else on_goal), not on_goal, -c.score)
+                # on whether to do it, the most general advice: the fewest conditions and goals
+                general = len(c.limits) * 10 + len(c.goals) if asked_whether else 0
+                return (not (advice if asked_whether else on_goal), not on_goal, general, -c.score)
 
             lead = min(placed, key=order)
+            subject = self.subject(it, lead)
             pos = self.words.position(position(lead))
             assert pos is not None
             goal = next((g for g in it.goals if g in lead.goals), None)
@@ -160,6 +173,7 @@ class Summariser:
                     c
                     for c in placed
                     if c is not lead
+                    and not c.activities.isdisjoint(lead.activities)  # softens it on the same
                     and (p := self.words.position(position(c))) is not None
                     and {p.cls, pos.cls} == {"for", "against"}
                 ),
@@ -245,7 +259,8 @@ class Summariser:
                 return _sentence(f"{head} it {s.clause}")
             return _sentence(f"{s.verdict.short_title} {s.clause}")
         classes = {s.verdict.position for s in stands}
-        if len(classes) == 1 and "mixed" not in classes:
+        subjects = {s.said[3] for s in stands}  # agreeing on two different things is no agreement
+        if len(classes) == 1 and "mixed" not in classes and len(subjects) == 1:
             same_way = cross is not None and cross.type == STRENGTH
             opening = self.words.openings[STRENGTH if same_way else "agree"]
         elif cross is not None:

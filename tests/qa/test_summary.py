@@ -88,3 +88,34 @@ def test_a_figure_the_quotes_lack_is_said_to_be_missing(engine: Engine) -> None:
     answer = engine.ask("how far should I walk after leg day?").to_json()
     assert answer["interpretation"]["intent"] == "quantity"
     assert answer["bottom_line"] == "The articles give no figure for this."
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong"),
+    [
+        # a source that advises running is not said to advise the other activity asked about
+        ("walking or running after leg day?", "Should I Run After Leg Day? advises walking"),
+        ("yoga or running after leg day?", "Should I Run After Leg Day? advises yoga"),
+        # nor a context the question names as an activity, when the claim is on a broader one
+        ("would you recommend a jog the day I train legs?", "advises leg day"),
+    ],
+)
+def test_a_verdict_names_what_its_claim_speaks_of(
+    engine: Engine, question: str, wrong: str
+) -> None:
+    answer = engine.ask(question).to_json()
+    assert wrong not in answer["summary"]
+    assert not answer["bottom_line"].startswith("The articles agree")
+
+
+def test_a_source_s_verdict_on_whether_to_do_it_is_its_most_general_advice(
+    engine: Engine,
+) -> None:
+    """ "Absolutely, running after leg day is beneficial" rather than advice for the sake of a
+    goal ("combining strong legs, faster recovery ... a strategy every athlete should embrace")."""
+    answer = engine.ask("is cardio after squats a good idea?").to_json()
+    verdicts = {v["source"]: v["claim"].rsplit("/", 1)[-1] for v in answer["verdicts"]}
+    assert verdicts == {
+        "000": "concl-running-not-best-choice",
+        "001": "intro-absolutely-beneficial",
+    }
