@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from kg.errors import CorpusError
 from kg.flags import read_flag_quads
 from kg.incremental import Plan, plan_update, prepare_update
 from kg.infer import Disagreement, closure_graph, disagreement_triples, find_disagreements
+from kg.loading import StreamingLoad
 from kg.manifest import Written, manifest
 from kg.ontology import Ontology, concept_files, load_ontology
 from kg.shacl import ValidationCache, Validator, check_inferred
@@ -83,9 +84,11 @@ def check_corpus(
     validator: Validator | None,
     cache: ValidationCache | None = None,
     added: tuple[Path, ...] = (),
+    on_source: Callable[[SourceResult], None] | None = None,
 ) -> CheckedCorpus:
     """Read, anchor, map and validate every source (the corpus's, then those of the `added`
-    folders), then infer over the reviewed claims; raises on the first problem (kg.sources)."""
+    folders), then infer over the reviewed claims; raises on the first problem (kg.sources).
+    `on_source` is given each source as soon as it is read (not yet validated)."""
     timings: dict[str, float] = {}
     sources: list[SourceResult] = []
     slugs: dict[str, Path] = {}
@@ -97,6 +100,8 @@ def check_corpus(
             )
         slugs[source.slug] = path
         sources.append(source)
+        if on_source is not None:
+            on_source(source)
     with timer(timings, "validate_s"):
         sources = validate_sources(sources, validator, cache)
     all_claims = [c for s in sources for c in s.claims if not c.spec.proposed]
@@ -121,34 +126,53 @@ def write_disagreements(
         snapshot.write(part, in_graph(disagreement_triples(ontology, by_part[part]), INFERRED))
 
 
-def _write_store(
+def _build_full(
     build_dir: Path,
-    checked: CheckedCorpus,
+    corpus: Path,
+    ontology: Ontology,
+    validator: Validator | None,
+    cache: ValidationCache | None,
+    added: tuple[Path, ...],
     dumps: bool,
     concepts: Sequence[Path],
     flags: list[ox.Quad],
-) -> Written:
-    """The N-Quads snapshot (dumps/kgqa.nq: the dump, and what servers load into memory) part
-    by part, the on-disk store bulk-loaded from it, and each source's claims for the next
-    incremental build."""
-    with SnapshotWriter(snapshot_path(build_dir)) as snapshot:
+) -> tuple[CheckedCorpus, Written]:
+    """Check the corpus and write its store as it goes: the N-Quads snapshot (dumps/kgqa.nq: the
+    dump, and what servers load into memory) part by part, each part bulk-loaded into the on-disk
+    store in a thread as soon as it is written (kg.loading), so that reading, mapping, validation
+    and inference overlap with the load; then each source's claims for the next incremental
+    build."""
+    with (
+        StreamingLoad(build_dir / "oxigraph") as load,
+        SnapshotWriter(snapshot_path(build_dir), sink=load.add) as snapshot,
+    ):
         snapshot.write(ONTOLOGY_PART, ontology_quads(concepts))
+        wrote: dict[str, float] = {}
+
+        def write_source(s: SourceResult) -> None:
+            with timer(wrote, "store_s"):
+                snapshot.write(
+                    source_part(s.slug), in_graph(s.triples, str(source_graph_iri(s.slug)))
+                )
+
+        checked = check_corpus(corpus, ontology, validator, cache, added, on_source=write_source)
+        timings = checked.timings
+        timings["store_s"] = wrote.get("store_s", 0.0)
+        with timer(timings, "store_s"):
+            snapshot.write(CLOSURE_PART, in_graph(closure_graph(checked.ontology), INFERRED))
+            write_disagreements(snapshot, checked.ontology, checked.disagreements)
+            snapshot.write(FLAGS_PART, flags)
+            store = load.finish()
+    with timer(timings, "store_s"):
+        store.optimize()  # compacted: aggregate queries run about 1.5x faster
+        count = len(store)
+        if dumps:
+            write_all(build_dir, store)
+        store.flush()
+        del store
         for s in checked.sources:
-            snapshot.write(source_part(s.slug), in_graph(s.triples, str(source_graph_iri(s.slug))))
-        snapshot.write(CLOSURE_PART, in_graph(closure_graph(checked.ontology), INFERRED))
-        write_disagreements(snapshot, checked.ontology, checked.disagreements)
-        snapshot.write(FLAGS_PART, flags)
-    store = ox.Store(str(build_dir / "oxigraph"))
-    store.bulk_load(path=str(snapshot_path(build_dir)), format=ox.RdfFormat.N_QUADS)
-    store.optimize()  # compacted: aggregate queries run about 1.5x faster
-    count = len(store)
-    if dumps:
-        write_all(build_dir, store)
-    store.flush()
-    del store
-    for s in checked.sources:
-        save_claims(build_dir, s.slug, s.claims)
-    return Written(
+            save_claims(build_dir, s.slug, s.claims)
+    return checked, Written(
         sources={s.slug: s.manifest_entry() for s in checked.sources},
         claims=checked.claim_count,
         disagreements=len(checked.disagreements),
@@ -186,19 +210,18 @@ def build(
     flags = read_flag_quads(data_dir)
     with build_lock(data_dir):
         plan = "a full build was asked for" if full else plan_update(corpus, added, data_dir, shacl)
-        if isinstance(plan, Plan):
-            update = prepare_update(plan, ontology, validator, cache)
-            timings = update.timings
-        else:
-            checked = check_corpus(corpus, ontology, validator, cache, added=added)
-            timings = checked.timings
         with staged_build(data_dir) as partial:
-            with timer(timings, "store_s"):
-                if isinstance(plan, Plan):
+            if isinstance(plan, Plan):
+                update = prepare_update(plan, ontology, validator, cache)
+                timings = update.timings
+                with timer(timings, "store_s"):
                     written = update.write(partial, dumps, flags)
-                else:
-                    written = _write_store(partial, checked, dumps, concepts, flags)
-                    written = replace(written, full_reason=plan)
+            else:
+                checked, written = _build_full(
+                    partial, corpus, ontology, validator, cache, added, dumps, concepts, flags
+                )
+                timings = checked.timings
+                written = replace(written, full_reason=plan)
             build_id = partial.name.removesuffix(".partial")
             if push_to is not None:
                 with timer(timings, "push_s"):

@@ -7,7 +7,7 @@ previous snapshot, in the kernel, and serialises only the others."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,9 +52,11 @@ class SnapshotWriter:
     records where each part lies. Every write names its offset: copy_file_range with an offset
     leaves the file position where it was."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sink: Callable[[bytes], None] | None = None) -> None:
+        """`sink`: given every serialised part as it is written (kg.loading.StreamingLoad.add)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.sink = sink
         self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         self.parts: dict[str, Span] = {}
         self._end = 0
@@ -69,6 +71,8 @@ class SnapshotWriter:
         self.write_bytes(part, serialize(quads))
 
     def write_bytes(self, part: str, nquads: bytes) -> None:
+        if self.sink is not None:
+            self.sink(nquads)
         data = memoryview(nquads)
         start = self._end
         while data:
@@ -79,6 +83,8 @@ class SnapshotWriter:
 
     def copy(self, part: str, source: int, span: Span) -> None:
         """The part as it lies at span in the open file `source`."""
+        if self.sink is not None:
+            self.sink(read_part(source, span))
         begin, end = span
         start = self._end
         while begin < end:
