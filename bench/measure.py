@@ -120,7 +120,28 @@ def sparql_rows(body: bytes) -> int:
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMBERS = {XSD + name for name in ("integer", "decimal", "double", "float", "long", "int")}
+# Oxigraph keeps an xsd:nonNegativeInteger as xsd:integer, Virtuoso does not: compare numbers.
+NUMBERS = {
+    XSD + name
+    for name in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 
 def _term_key(term: dict[str, str]) -> tuple[str, ...]:

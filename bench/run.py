@@ -339,7 +339,8 @@ def disagreement_triples(build_dir: Path) -> int:
 
 def bulk_load_floor(build_dir: Path, work_dir: Path, build_s: float) -> dict[str, Any]:
     """pyoxigraph's own bulk load of the build's N-Quads snapshot into a new store: the floor the
-    build (without SHACL) is compared with; the compaction the build does after it, apart."""
+    build is compared with (the whole build: with SHACL on, the store loads while it validates,
+    so build_s - validate_s is no build without SHACL); the compaction the build does, apart."""
     target = Path(tempfile.mkdtemp(prefix="floor-", dir=work_dir))
     try:
         began = time.perf_counter()
@@ -393,7 +394,7 @@ def run(opts: Options) -> dict[str, Any]:
         "peak_rss_mb": round(build_rss),
         "disagreement_triples": disagreement_triples(build_dir),
     }
-    figures |= bulk_load_floor(build_dir, opts.work_dir, built["seconds"] - validate_s)
+    figures |= bulk_load_floor(build_dir, opts.work_dir, built["seconds"])
     figures |= measure_ask(data_dir, opts)
     raw = measure_raw(build_dir, figures["store_in_memory"], opts)
     figures["oxigraph_raw_p50_ms"], figures["oxigraph_raw_p95_ms"], figures["rows"] = (
