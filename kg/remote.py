@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, XSD
 from kg.errors import KgqaError, QueryError, StoreError
 from kg.rowcut import Cut
 from kg.serialize import Format, serialize
-from kg.sparql_text import check_nesting, names_dataset
+from kg.sparql_text import check_nesting, names_dataset, reads_named_graphs
 from kg.store import Bindings, Dataset, QueryResult, malformed, parser_options, solutions
 from kg.vocab import BASE, GRAPH, KGQA, META_GRAPH, with_prefixes
 
@@ -151,7 +151,9 @@ class RemoteStore:
     ) -> list[tuple[str, str]]:
         """The protocol's graph parameters: the request's dataset, kept to the build's graphs
         (a graph outside it is empty, as in the embedded store); else the build's graphs, the
-        union as default graph, unless the query names its own dataset (FROM)."""
+        union as default graph and, for a query with a GRAPH pattern, each as a named graph (a
+        query without one is not sent hundreds of graphs it never reads: Virtuoso plans every
+        query over the dataset it is given), unless the query names its own dataset (FROM)."""
         if dataset is not None:
             default = [g for g in dataset.default if g in self.graphs] or [NO_GRAPH]
             named = [g for g in dataset.named if g in self.graphs] or [NO_GRAPH]
@@ -161,7 +163,9 @@ class RemoteStore:
         if names_dataset(sparql):
             return []
         found = [("default-graph-uri", g) for g in self.graphs] if union_default_graph else []
-        return found + [("named-graph-uri", g) for g in self.graphs]
+        if reads_named_graphs(sparql) or not found:  # else they are only more for it to plan
+            found += [("named-graph-uri", g) for g in self.graphs]
+        return found
 
     def _form(self, sparql: str, union_default_graph: bool, bindings: Bindings | None) -> type:
         """The result class of the query, found by parsing it as the embedded store does: the

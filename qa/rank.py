@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Protocol
 
+import numpy as np
 from rdflib import URIRef
 from spacy.language import Language
 
@@ -17,8 +16,8 @@ from qa.catalog import Catalog, Facets
 from qa.intents import INTENTS
 from qa.interpret import Interpretation
 from qa.nlp import RARITY_COMPONENT
+from qa.score_table import Column, ScoreTable
 
-WORD = re.compile(r"[a-z0-9]+")
 DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
 RANKED = 400  # candidates kept after scoring (a corpus of millions of triples matches thousands)
 IMPLIES = KGQA.impliesCondition
@@ -64,94 +63,59 @@ class Candidate:
     reviewed: bool = True  # False for a proposed claim (answers include those only when asked)
 
 
-class Scorable(Protocol):
-    """What scoring reads of a claim: a Candidate, or the catalogue's facets of one."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def direction(self) -> str | None: ...
-    @property
-    def activities(self) -> frozenset[str]: ...
-    @property
-    def goals(self) -> frozenset[str]: ...
-    @property
-    def caveats(self) -> frozenset[str]: ...
-    @property
-    def limits(self) -> frozenset[str]: ...
-    @property
-    def quote(self) -> str: ...
-    @property
-    def summary(self) -> str: ...
-    @property
-    def hedge(self) -> str: ...
-
-
-def words(text: str) -> set[str]:
-    return set(WORD.findall(text.lower()))
-
-
-def _overlap(asked: tuple[str, ...], have: frozenset[str], ontology: Ontology) -> float:
-    """Share of asked concepts the claim speaks of (exactly, or through a narrower or broader one)."""
-    if not asked:
-        return 0.0
-    hits = 0.0
+def _overlap(table: ScoreTable, field: str, asked: tuple[str, ...], ontology: Ontology) -> Column:
+    """Per claim, the share of asked concepts it speaks of (exactly, or through a narrower or
+    broader one: 0.75)."""
+    hits = table.zeros()
     for key in asked:
-        if key in have:
-            hits += 1.0
-        elif not have.isdisjoint(ontology.expanded_iris(key)):
-            hits += 0.75
-    return hits / len(asked)
+        hit = table.zeros()
+        hit[table.having(field, ontology.expanded_iris(key))] = 0.75
+        hit[table.having(field, (key,))] = 1.0
+        hits += hit
+    return hits / len(asked) if asked else hits
 
 
-def _focus(it: Interpretation, candidate: Scorable) -> float:
-    """Share of the claim's goals that were asked about: a claim on one asked goal beats a catch-all."""
-    if not it.goals or not candidate.goals:
-        return 0.0
-    return len(candidate.goals & set(it.goals)) / len(candidate.goals)
-
-
-def score(
-    candidate: Scorable,
-    it: Interpretation,
-    ontology: Ontology,
-    idf: dict[str, float] | None = None,
-    claim_words: frozenset[str] | None = None,
-    asked_conditions: frozenset[str] | None = None,
-) -> float:
-    """How well a claim answers the interpretation; higher is better.
-
-    Words count by their rarity across the corpus's claims (idf), so "leg" and "day", which every
-    claim shares, weigh little against "sore" or "calories". A claim that holds only under a
-    condition (or for an audience) the question does not name (`asked_conditions`: the asked
-    caveats, expanded, and those its activities imply) yields to one that holds without it; a
-    reason or a purpose it gives limits nothing.
-    """
-    total = WEIGHTS["activity"] * _overlap(it.activities, candidate.activities, ontology)
-    total += WEIGHTS["goal"] * _overlap(it.goals, candidate.goals, ontology)
-    total += WEIGHTS["caveat"] * _overlap(it.caveats, candidate.caveats, ontology)
-    total += WEIGHTS["context"] * _overlap(it.context_activities, candidate.activities, ontology)
+def structure(
+    table: ScoreTable, it: Interpretation, ontology: Ontology, asked_conditions: frozenset[str]
+) -> Column:
+    """How well each claim's facets answer the interpretation: concepts, kind, direction, hedge
+    (its words add `wording`). A claim that holds only under a condition (or for an audience)
+    the question does not name (`asked_conditions`: the asked caveats, expanded, and those its
+    activities imply) yields to one that holds without it; a reason or a purpose it gives limits
+    nothing. A claim on one asked goal beats a catch-all (focus)."""
+    total = WEIGHTS["activity"] * _overlap(table, "activities", it.activities, ontology)
+    total += WEIGHTS["goal"] * _overlap(table, "goals", it.goals, ontology)
+    total += WEIGHTS["caveat"] * _overlap(table, "caveats", it.caveats, ontology)
+    total += WEIGHTS["context"] * _overlap(table, "activities", it.context_activities, ontology)
     intent = INTENTS.get(it.intent)
-    if intent is not None and candidate.kind in intent.kinds:
-        total += WEIGHTS["kind"]
-    if it.polarity and candidate.direction and candidate.direction.endswith("/" + it.polarity):
-        total += WEIGHTS["polarity"]
-    total += WEIGHTS["focus"] * _focus(it, candidate)
-    if asked_conditions is not None:
-        unasked = len(candidate.limits - asked_conditions)
-        total += WEIGHTS["unasked"] * min(unasked, 2)
-    total += WEIGHTS["firmness"] * ontology.hedge_rank(candidate.hedge)
-    if it.terms:
-        weights = idf or {}
-        text = (
-            claim_words
-            if claim_words is not None
-            else words(candidate.quote) | words(candidate.summary)
+    if intent is not None:
+        total[table.having("kinds", intent.kinds)] += WEIGHTS["kind"]
+    if it.polarity:
+        polar = [d for d in table.directions if d.endswith("/" + it.polarity)]
+        total[table.having("directions", polar)] += WEIGHTS["polarity"]
+    focus = table.zeros()
+    if it.goals:
+        np.divide(
+            table.counted("goals", it.goals), table.goal_count, focus, where=table.goal_count > 0
         )
-        asked = sum(weights.get(t, 1.0) for t in it.terms)
-        hit = sum(weights.get(t, 1.0) for t in it.terms if t in text)
-        total += WEIGHTS["words"] * hit / asked if asked else 0.0
-    return round(total, 4)
+    total += WEIGHTS["focus"] * focus
+    unasked = table.limit_count - table.counted("limits", asked_conditions)
+    total += WEIGHTS["unasked"] * np.minimum(unasked, 2.0)
+    total += WEIGHTS["firmness"] * table.firmness
+    return total
+
+
+def wording(table: ScoreTable, it: Interpretation, idf: dict[str, float]) -> Column:
+    """How well each claim's words answer the question: the share of its words the claim has,
+    each weighed by its rarity across the corpus's claims (idf), so "leg" and "day", which every
+    claim shares, weigh little against "sore" or "calories"."""
+    hit = table.zeros()
+    if not it.terms:
+        return hit
+    asked = sum(idf.get(t, 1.0) for t in it.terms)
+    for term in it.terms:
+        hit[table.having("words", (term,))] += idf.get(term, 1.0)
+    return WEIGHTS["words"] * hit / asked if asked else table.zeros()
 
 
 def inverse_document_frequency(word_sets: list[frozenset[str]]) -> dict[str, float]:
@@ -193,31 +157,27 @@ class Ranker:
         self.short_titles = short_titles  # source IRI -> short title
         self.claim_words = claim_words
         self.idf = idf
+        self.table = ScoreTable(catalog.facets, claim_words, ontology)
+        self.disputed = self.table.rows(catalog.disputed & self.table.all)
 
     def rank(
-        self, it: Interpretation, claims: Iterable[str], conditions: frozenset[str]
+        self, it: Interpretation, claims: Collection[str], conditions: frozenset[str]
     ) -> list[Candidate]:
-        """The claims, scored and best first; of claims on one passage only the best-scored.
-        `conditions`: those the question names or implies (`asked_conditions`)."""
-        facets_of = self.catalog.facets
+        """The claims, scored and best first (ties by source, passage and claim); of claims on
+        one passage only the best-scored. `conditions`: those the question names or implies
+        (`asked_conditions`)."""
+        table = self.table
+        points = np.round(
+            structure(table, it, self.ontology, conditions) + wording(table, it, self.idf), 4
+        )
         intent = INTENTS.get(it.intent)
-        bonus = DISPUTED_BONUS if intent is not None and intent.prefers_disputed else 0.0
-        scored = []
-        for claim in claims:
-            facets = facets_of[claim]
-            words = self.claim_words.get(claim)
-            points = score(facets, it, self.ontology, self.idf, words, conditions)
-            if bonus and claim in self.catalog.disputed:
-                points += bonus
-            scored.append((-points, facets.slug, facets.start, claim))
-        scored.sort()
-        passages: set[tuple[str, int]] = set()
-        best = []
-        for points, source, start, claim in scored:
-            if (source, start) not in passages:
-                passages.add((source, start))
-                best.append((points, claim))
-        return [self.candidate(claim, -points) for points, claim in best[:RANKED]]
+        if intent is not None and intent.prefers_disputed:
+            points[self.disputed] += DISPUTED_BONUS
+        rows = table.rows(claims)
+        ordered = rows[np.argsort(-points[rows], kind="stable")]
+        _, first = np.unique(table.passage[ordered], return_index=True)
+        best = ordered[np.sort(first)[:RANKED]]
+        return [self.candidate(table.claims[row], float(points[row])) for row in best]
 
     def asked_conditions(self, it: Interpretation) -> frozenset[str]:
         """The conditions a question names or implies: its caveats (with their narrower and

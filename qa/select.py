@@ -366,15 +366,17 @@ def _turns(
     up to MOST_SOURCES claims in all (the best-ranked sources first):
     `first` (both sides of a disagreement); the best of each side that answers the question, and
     of each source not yet cited (a claim that takes a side before one that takes none); a second
-    of each such side, from the source cited least so far (the best-scored seconds first); then the best of each other side (advice beside effects, claims that take
-    no side), then turns."""
+    of each such side, from the source cited least so far (the best-scored seconds first); then
+    the best of each other side (advice beside effects, claims that take no side), then turns."""
     chosen: list[Candidate] = []
+    taken: set[str] = set()  # the claims chosen (a set: a side may have hundreds of claims)
     one_each = len({c.slug for g in groups.values() for c in g}) >= ONE_EACH_FROM
 
     def add(c: Candidate, every_source: bool = False) -> None:
         room = MOST_SOURCES if every_source and one_each else MOST
-        if c not in chosen and len(chosen) < room:
+        if len(chosen) < room and c.claim not in taken:
             chosen.append(c)
+            taken.add(c.claim)
 
     main = [g for key, g in groups.items() if tier[key] == 0]
     rest = [g for key, g in groups.items() if tier[key] > 0]
@@ -395,10 +397,15 @@ def _turns(
     def cited_from(c: Candidate) -> int:
         return sum(x.slug == c.slug for x in chosen)
 
-    seconds = [  # a second of each side, from the source it cites least so far
-        min((c for c in group if c not in chosen), key=lambda c: (cited_from(c), group.index(c)))
+    def second(group: list[Candidate]) -> Candidate:
+        """The best of the side's claims not chosen, from the source cited least so far."""
+        left = [(cited_from(c), i) for i, c in enumerate(group) if c.claim not in taken]
+        return group[min(left)[1]]
+
+    seconds = [  # a second of each side
+        second(group)
         for group in main
-        if len([c for c in group if c in chosen]) < 2 and not set(group) <= set(chosen)
+        if sum(c.claim in taken for c in group) < 2 and any(c.claim not in taken for c in group)
     ]
     while seconds:  # the best-scored first
         best = min(seconds, key=lambda c: (cited_from(c), -c.score))

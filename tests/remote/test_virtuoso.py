@@ -52,6 +52,9 @@ SELECTS = {
     "disagreements.RECONCILING": disagreements.RECONCILING_QUERY,
     "disagreements.QUOTES": disagreements.QUOTES_QUERY,
     "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    # only a query with a GRAPH pattern is sent the build's graphs as named graphs
+    "graphs, lower case": "select ?g (count(*) as ?n) where { graph ?g { ?s a ?t } } group by ?g",
+    "no graph pattern": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }  # GRAPH only in a comment",
 }
 
 
