@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations, product, zip_longest
 
 from kg.disagreements import VERDICT_KINDS, DisagreementRow
@@ -34,6 +35,12 @@ LIST_POOL = 120  # a list's options are found among this many best candidates
 PAIR_POOL = 3  # a disagreement's pair is chosen among each side's best few candidates
 DISAGREEMENT_POOL = 60  # candidates searched for disagreements
 NONE = "none"
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalised(quote: str) -> str:
+    """`normalise`, once per quote: a wide question's pool looks at hundreds of quotes."""
+    return normalise(quote)
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,7 @@ class CitationSelector:
                 break
             if not listing and c.score < FLOOR_SHARE * best:
                 break
-            quote = (c.slug, normalise(c.quote))  # two sources that say it alike both speak
+            quote = (c.slug, _normalised(c.quote))  # two sources that say it alike both speak
             taken = spans.setdefault(c.slug, [])
             if quote in quotes or any(c.start < end and start < c.end for start, end in taken):
                 continue  # one quote, or one inside another: the same passage
