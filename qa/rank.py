@@ -16,7 +16,7 @@ from qa.catalog import Catalog, Facets
 from qa.intents import INTENTS
 from qa.interpret import Interpretation
 from qa.nlp import RARITY_COMPONENT
-from qa.score_table import Column, ScoreTable
+from qa.score_table import Column, PendingTable, ScoreTable
 
 DISPUTED_BONUS = 3.0  # asked where sources disagree: claims on either side of a disagreement first
 RANKED = 400  # candidates kept after scoring (a corpus of millions of triples matches thousands)
@@ -157,8 +157,13 @@ class Ranker:
         self.short_titles = short_titles  # source IRI -> short title
         self.claim_words = claim_words
         self.idf = idf
-        self.table = ScoreTable(catalog.facets, claim_words, ontology)
-        self.disputed = self.table.rows(catalog.disputed & self.table.all)
+        self._table = PendingTable(catalog.facets, claim_words, ontology, catalog.disputed)
+
+    @property
+    def table(self) -> ScoreTable:
+        """Every claim as a row (qa.score_table), built in a thread since the engine started: a
+        question asked before it is ready waits for it."""
+        return self._table.get()
 
     def rank(
         self, it: Interpretation, claims: Collection[str], conditions: frozenset[str]
@@ -172,7 +177,7 @@ class Ranker:
         )
         intent = INTENTS.get(it.intent)
         if intent is not None and intent.prefers_disputed:
-            points[self.disputed] += DISPUTED_BONUS
+            points[table.disputed] += DISPUTED_BONUS
         rows = table.rows(claims)
         ordered = rows[np.argsort(-points[rows], kind="stable")]
         _, first = np.unique(table.passage[ordered], return_index=True)

@@ -9,6 +9,7 @@ import pytest
 
 from qa.engine import Engine
 from qa.rank import Candidate
+from qa.score_table import PendingTable
 
 QUESTIONS = (
     "Does running after leg day help recovery?",
@@ -53,3 +54,12 @@ def test_a_claim_scores_the_same_among_few_or_many(engine: Engine, question: str
         assert ranked and {c.claim for c in ranked} <= subset
         for c in ranked:
             assert scores.get(c.claim, c.score) == c.score
+
+
+def test_a_table_that_fails_to_build_raises_where_it_is_asked_for(engine: Engine) -> None:
+    pending = PendingTable({"claim": "not facets"}, {}, engine.ontology)
+    with pytest.raises(AttributeError):
+        pending.get()
+    assert PendingTable(engine.catalog.facets, {}, engine.ontology).get().size == len(
+        engine.catalog.facets
+    )
