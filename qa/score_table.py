@@ -4,8 +4,9 @@ A corpus of a million triples has tens of thousands of claims, and a question th
 activity is answered from all of them: scored one by one in Python, that took 70 ms a ranking.
 Here each claim has a row (rows in the order ties are broken: source, start of the passage,
 claim IRI), each concept and each word a posting list of rows, and a score is a few array
-operations per asked concept and word. The arithmetic is `qa.rank`'s, in its order, so a claim
-scores exactly what `rank.structure` and `rank.wording` give it.
+operations per asked concept and word (`qa.rank.structure`, `qa.rank.wording`). Those do the
+arithmetic that scoring one claim at a time did, in the same order, so every score and every
+answer came out the same (checked on 194 questions over the bundled corpus and over 1M triples).
 """
 
 from __future__ import annotations
