@@ -88,7 +88,8 @@ def check_corpus(
 ) -> CheckedCorpus:
     """Read, anchor, map and validate every source (the corpus's, then those of the `added`
     folders), then infer over the reviewed claims; raises on the first problem (kg.sources).
-    `on_source` is given each source as soon as it is read (not yet validated)."""
+    `on_source` is given each source as soon as it is read (not yet validated); without a
+    validator, the triples it was given are not kept."""
     timings: dict[str, float] = {}
     sources: list[SourceResult] = []
     slugs: dict[str, Path] = {}
@@ -99,9 +100,11 @@ def check_corpus(
                 f"{path.name}: source slug {source.slug!r} is used by {slugs[source.slug].name} too"
             )
         slugs[source.slug] = path
-        sources.append(source)
         if on_source is not None:
             on_source(source)
+            if validator is None:  # written, and nothing will validate them: let them go
+                source = source.without_triples()
+        sources.append(source)
     with timer(timings, "validate_s"):
         sources = validate_sources(sources, validator, cache)
     all_claims = [c for s in sources for c in s.claims if not c.spec.proposed]

@@ -27,9 +27,15 @@ class SourceResult:
 
     document: Document
     claims: list[AnchoredClaim]
-    triples: list[ox.Triple]
+    triples: list[ox.Triple]  # empty once let go (`without_triples`)
     claims_sha256: str  # of the claims file as read
     validated: bool  # False when validation was skipped (unchanged since it passed, or no SHACL)
+    triple_count: int  # of the mapped triples, kept when they are let go
+
+    def without_triples(self) -> SourceResult:
+        """The source without its triples, once written where they are needed (a build that
+        validates nothing: at ten million triples they are gigabytes of Python objects)."""
+        return replace(self, triples=[])
 
     @property
     def slug(self) -> str:
@@ -45,7 +51,7 @@ class SourceResult:
             "claims_file": str(spec.claims_path.resolve()),
             "claims_sha256": self.claims_sha256,
             "claims": len(self.claims),
-            "triples": len(self.triples),
+            "triples": self.triple_count,
         }
 
 
@@ -124,7 +130,7 @@ def read_source(path: Path, ontology: Ontology, timings: dict[str, float]) -> So
         claims = anchor_claims(doc)
     with timer(timings, "map_s"):
         triples = source_graph(doc, claims, ontology.slug_label)
-    return SourceResult(doc, claims, triples, hashlib.sha256(raw).hexdigest(), False)
+    return SourceResult(doc, claims, triples, hashlib.sha256(raw).hexdigest(), False, len(triples))
 
 
 def validate_sources(

@@ -21,6 +21,7 @@ from kg.rdf import to_rdflib
 from kg.resources import bundled_corpus
 from kg.store import current_build, open_store, read_manifest
 from kg.synth import SynthSpec, write_corpus
+from kg.vocab import source_graph
 from tests.conftest import run_kgqa
 
 
@@ -251,3 +252,14 @@ def _report(stdout: str) -> str:
     """The command's own last line (the start-up data line kgqa prints after a build aside)."""
     lines = stdout.strip().splitlines()
     return [line for line in lines if not line.startswith("engine start-up data")][-1]
+
+
+def test_a_build_without_validation_counts_the_triples_it_let_go(tmp_path: Path) -> None:
+    """Without SHACL a full build keeps no source's triples once written; the manifest still
+    counts each source's, as its graph in the store holds them."""
+    report = build(bundled_corpus(), tmp_path, shacl=False)
+    store = open_store(tmp_path)
+    for slug, entry in read_manifest(report.build_dir)["sources"].items():
+        graph = source_graph(slug)
+        rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert entry["triples"] == int(rows[0]["n"].value) > 0, slug
