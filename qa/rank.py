@@ -106,7 +106,7 @@ def structure(
 
 
 def wording(table: ScoreTable, it: Interpretation, idf: dict[str, float]) -> Column:
-    """How well each claim's words answer the question: the share of its words the claim has,
+    """How well each claim's words answer the question: the share of the question's words it has,
     each weighed by its rarity across the corpus's claims (idf), so "leg" and "day", which every
     claim shares, weigh little against "sore" or "calories"."""
     hit = table.zeros()
