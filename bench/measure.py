@@ -95,6 +95,37 @@ def start_ticks(pid: int) -> int | None:
     return None if fields[0] == "Z" else int(fields[19])
 
 
+def cpu_ticks(pid: int) -> int:
+    """CPU time a process and the processes it started have used (clock ticks), 0 once ended."""
+    total = 0
+    for one in (pid, *descendants(pid)):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+IDLE_SHARE = 0.05  # of one core: a process tree using less is idle
+IDLE_STEP_S = 0.5
+
+
+def wait_idle(pid: int, seconds: float) -> float:
+    """Wait until a process and its children are idle (IDLE_SHARE of a core over IDLE_STEP_S),
+    at most `seconds`; the seconds waited."""
+    tick = os.sysconf("SC_CLK_TCK")
+    began = time.perf_counter()
+    before = cpu_ticks(pid)
+    while time.perf_counter() - began < seconds:
+        time.sleep(IDLE_STEP_S)
+        now = cpu_ticks(pid)
+        if now - before <= IDLE_SHARE * IDLE_STEP_S * tick:
+            break
+        before = now
+    return time.perf_counter() - began
+
+
 def available_mb() -> float:
     """Memory the system can still give out (MemAvailable)."""
     for line in Path("/proc/meminfo").read_text().splitlines():

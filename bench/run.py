@@ -50,6 +50,7 @@ from bench.measure import (
     start_ticks,
     time_queries,
     timed_ms,
+    wait_idle,
 )
 from kg.dumps import snapshot_path
 from kg.errors import KgqaError
@@ -63,6 +64,7 @@ TRIPLES_PER_CLAIM = 39.3
 CLAIMS_PER_SOURCE = 100
 EXAMPLES = ("01-disagreements", "02-claims-by-hedge", "05-claims-per-goal-and-stance")
 SERVER_START_S = 600
+SETTLE_S = 120  # at most this long a step waits for the server to be idle
 RESULTS_JSON = "application/sparql-results+json"
 
 
@@ -164,6 +166,10 @@ class Server:
             conn.close()
         ready, _, size = (response.getheader("X-KGQA-Workers-Ready") or "0/1").partition("/")
         return int(ready), int(size)
+
+    def settle(self) -> float:
+        """Wait until the server is idle (its copies into memory made), at most SETTLE_S."""
+        return wait_idle(self.process.pid, SETTLE_S)
 
     def close(self) -> None:
         """Stop the server, then any process it started that outlives it; safe to call twice."""

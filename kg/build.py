@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg.claim_cache import save_claims
 from kg.claims import find_claims_files
 from kg.config import library_dir
+from kg.disagreements import rows_of, save_rows
 from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError
 from kg.flags import read_flag_quads
@@ -175,6 +176,7 @@ def _build_full(
         del store
         for s in checked.sources:
             save_claims(build_dir, s.slug, s.claims)
+        save_rows(build_dir, rows_of(checked.ontology, checked.disagreements))
     return checked, Written(
         sources={s.slug: s.manifest_entry() for s in checked.sources},
         claims=checked.claim_count,

@@ -24,6 +24,7 @@ from rdflib.namespace import RDF
 
 from kg.claim_cache import cache_path, link_claims, load_claims, save_claims
 from kg.claims import find_claims_files
+from kg.disagreements import in_order, rows_of, save_rows, saved_rows
 from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError, StoreError
 from kg.infer import Disagreement, disagreement_triples, find_disagreements, question_goals
@@ -46,7 +47,7 @@ from kg.snapshot import (
 )
 from kg.sources import SourceResult, check_source, timer
 from kg.store import current_build, read_manifest
-from kg.vocab import FLAGS_GRAPH, INFERRED_GRAPH, KGQA
+from kg.vocab import CONCEPT, FLAGS_GRAPH, INFERRED_GRAPH, KGQA
 from kg.vocab import source_graph as source_graph_iri
 
 # Past this share of the current build's sources changed, a full build is about as fast.
@@ -170,8 +171,19 @@ class Update:
         if dumps:
             write_all(build_dir, store)
         del store
+        self._save_rows(build_dir)
         old_count = sum(data.count(DISAGREEMENT_TYPE) for data in before)
         return self._written(build_dir, count, written_parts, old_count)
+
+    def _save_rows(self, build_dir: Path) -> None:
+        """The base build's disagreement rows on the goals not recomputed, and the recomputed
+        ones; none when the base saved none (the store is then read)."""
+        base = saved_rows(self.plan.base)
+        if base is None:
+            return
+        goals = {None if g is None else f"{CONCEPT}{g}" for g in self.goals}
+        kept = [row for row in base if row.goal not in goals]
+        save_rows(build_dir, in_order(kept + rows_of(self.ontology, self.disagreements)))
 
     def _goal_parts(self) -> dict[str, bytes]:
         """The snapshot's disagreement parts the update replaces, each as its new N-Quads

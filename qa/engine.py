@@ -29,6 +29,7 @@ from qa.startup import (
     base_of,
     load,
     question_labels,
+    same_concepts,
     save,
     saved_path,
     work_out,
@@ -68,11 +69,15 @@ class Engine:
         include_proposed: bool = False,
         saved: bool = True,
         save_later: bool = False,
+        previous: Engine | None = None,
     ) -> None:
         """With include_proposed, claims proposed by `kgqa ingest` and not yet reviewed are
         answered from too (each citation says so); by default they are left out. What the engine
         reads from the store and works out with spaCy comes from the copy saved beside the build
-        (qa.startup) unless `saved` is False or an ontology or hints are handed in."""
+        (qa.startup) unless `saved` is False or an ontology or hints are handed in. `previous`:
+        the engine this one replaces (a server swapping a new build in); what does not change
+        with the build is taken from it (the ontology and hints, when the proposed concepts are
+        the same), and its data is the base an incremental build's is worked out from."""
         self.store = store
         self.include_proposed = include_proposed
         nlp = blank_english()
@@ -81,15 +86,24 @@ class Engine:
         self.from_saved = data is not None  # else worked out now
         self.from_base = False  # ... from an earlier build's saved data (an incremental build)
         self._unsaved: tuple[Path, EngineData] | None = None
+        self.ontology: Ontology
+        self.hints: tuple[Hint, ...]
+        self.data: EngineData
         proposed = data.proposed_concepts if data else proposed_concept_triples(store)
-        self.ontology = ontology or store_ontology(proposed)
-        self.hints = load_hints(self.ontology) if hints is None else hints
+        same = previous is not None and same_concepts(previous.data.proposed_concepts, proposed)
+        if previous is not None and same and not (ontology or hints):
+            self.ontology, self.hints = previous.ontology, previous.hints
+        else:
+            self.ontology = ontology or store_ontology(proposed)
+            self.hints = load_hints(self.ontology) if hints is None else hints
         if data is None:
-            base = base_of(store, include_proposed) if path else None
+            known = previous.data if previous is not None else None
+            base = base_of(store, include_proposed, known) if path else None
             self.from_base = base is not None
             data = work_out(store, include_proposed, nlp, self.ontology, self.hints, proposed, base)
             if path:
                 self._unsaved = (path, data)
+        self.data = data
         if not save_later:
             self.save_start_up_data()
         self.rules = Rules(self.ontology)

@@ -60,8 +60,11 @@ def mark_rare(doc: Doc) -> Doc:
     return doc
 
 
+@lru_cache(maxsize=1)
 def blank_english() -> Language:
-    """The shared English pipeline (kg.matching) with the rarity marks fuzzy matching needs."""
+    """The shared English pipeline (kg.matching) with the rarity marks fuzzy matching needs: one
+    per process, shared by every engine (a server swapping builds in need not load it again).
+    It holds nothing of a build; the matchers built on it do."""
     if not Token.has_extension("kgqa_rare"):
         Token.set_extension("kgqa_rare", default=False)
     nlp = english_pipeline()

@@ -196,9 +196,10 @@ def _lemmas(nlp: Language, texts: list[tuple[str, str]]) -> Iterable[frozenset[s
         yield frozenset(w for t in doc if t.is_alpha for w in (t.lower_, t.lemma_.lower()))
 
 
-def base_of(store: Store, include_proposed: bool) -> Base | None:
-    """For an incremental build, its base build's saved data and what changed since; None for a
-    full build or when the base build or its data is gone."""
+def base_of(store: Store, include_proposed: bool, known: EngineData | None = None) -> Base | None:
+    """For an incremental build, its base build's data and what changed since: `known` when it
+    is the base build's (a server's engine), else as saved; None for a full build or when the
+    base build or its data is gone."""
     if not isinstance(store, EmbeddedStore):
         return None
     try:
@@ -210,8 +211,21 @@ def base_of(store: Store, include_proposed: bool) -> Base | None:
     base_dir = store.build_dir.parent / update["base"]
     if base_dir.parent != store.build_dir.parent:
         return None  # a base named outside the builds folder is not read
-    data = load(saved_file(base_dir, include_proposed), base_dir.name, include_proposed)
+    data = known if known is not None and known.build_id == base_dir.name else None
+    if data is None or data.include_proposed != include_proposed:
+        data = load(saved_file(base_dir, include_proposed), base_dir.name, include_proposed)
     return None if data is None else Base(data, frozenset(map(str, update.get("changed", ()))))
+
+
+def same_concepts(
+    one: Iterable[tuple[Term, Term, Term]], other: Iterable[tuple[Term, Term, Term]]
+) -> bool:
+    """Whether two lists of proposed concepts' triples are the same (lists or tuples alike)."""
+
+    def plain(triples: Iterable[tuple[Term, Term, Term]]) -> list[tuple[Term, ...]]:
+        return [tuple(tuple(term) for term in triple) for triple in triples]  # type: ignore[misc]
+
+    return plain(one) == plain(other)
 
 
 def saved_path(store: Store, include_proposed: bool) -> Path | None:

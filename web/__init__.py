@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     include = bool(app.config["INCLUDE_PROPOSED"])
     app.extensions["kgqa"] = first_backend(directory, workers, include)
     atexit.register(lambda: app.extensions["kgqa"].workers.close())
-    reloader = Reloader(app, directory, workers, include)
+    reloader = app.extensions["kgqa_reloader"] = Reloader(app, directory, workers, include)
 
     @app.before_request
     def pin_backend() -> None:

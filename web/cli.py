@@ -28,6 +28,8 @@ from kg.errors import InputError
 )
 def serve_command(host: str, port: int, threads: int, include_proposed: bool, review: bool) -> None:
     """Serve the web app (pages, JSON API, SPARQL endpoint) with waitress, on loopback by default."""
+    import logging
+
     from waitress import serve
 
     from web import create_app
@@ -36,6 +38,8 @@ def serve_command(host: str, port: int, threads: int, include_proposed: bool, re
     if review and not is_loopback(host):
         raise InputError(f"--review serves the review page on a loopback address only, not {host}")
     app = create_app({"INCLUDE_PROPOSED": include_proposed, "REVIEW": review})
+    app.logger.setLevel(logging.INFO)  # a new build swapped in is reported, with its timings
+    app.extensions["kgqa_reloader"].watch()  # a new build is opened as soon as it is current
     if review:
         click.echo(f"kgqa: review claims at http://{host}:{port}/review", err=True)
     click.echo(f"kgqa: serving on http://{host}:{port}/", err=True)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from kg.disagreements import ROWS_FILE, load_disagreements, query_disagreements, save_rows
 from kg.dumps import DUMPS, SNAPSHOT, write_all
 from kg.resources import bundled_corpus
 from kg.stats import collect_stats
-from kg.store import EmbeddedStore
+from kg.store import EmbeddedStore, open_build
 from kg.vocab import sparql_prefixes
 from tests.conftest import Built, run_kgqa
 
@@ -155,6 +158,27 @@ def test_a_source_contradicting_itself_is_recorded(store: EmbeddedStore) -> None
              kgqa:source <https://w3id.org/kgqa/source/001> }""",
     )
     assert rows
+
+
+def test_disagreements_are_read_as_saved_else_from_the_store(
+    built: Built, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    copy = tmp_path / built.report.build_dir.name
+    shutil.copytree(built.report.build_dir, copy)
+    store = open_build(copy)
+    queried = [astuple(row) for row in query_disagreements(store)]
+    assert len(queried) == built.report.disagreements
+    assert [astuple(row) for row in load_disagreements(store)] == queried
+    first = query_disagreements(store)[0]
+    save_rows(copy, [replace(first, topic="as saved")])  # read from the file, not the store
+    assert [row.topic for row in load_disagreements(store)] == ["as saved"]
+    saved = copy / ROWS_FILE
+    saved.write_text('{"format": 1, "rows": [["only an iri"]]}', encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert [astuple(row) for row in load_disagreements(store)] == queried
+    assert "damaged" in caplog.text
+    saved.unlink()  # a build made before the file was saved
+    assert [astuple(row) for row in load_disagreements(store)] == queried
 
 
 def test_one_named_graph_per_source_plus_ontology_and_inferences(store: EmbeddedStore) -> None:

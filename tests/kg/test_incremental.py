@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import astuple
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,12 +15,13 @@ from rdflib.compare import isomorphic
 
 from kg.build import BuildReport, build
 from kg.config import library_dir
+from kg.disagreements import query_disagreements, saved_rows
 from kg.dumps import snapshot_path
 from kg.errors import BuildError, CorpusError
 from kg.ontology import load_ontology
 from kg.rdf import to_rdflib
 from kg.resources import bundled_corpus
-from kg.store import current_build, open_store, read_manifest
+from kg.store import current_build, open_build, open_store, read_manifest
 from kg.synth import SynthSpec, write_corpus
 from kg.vocab import source_graph
 from tests.conftest import run_kgqa
@@ -64,6 +66,13 @@ def assert_as_full_build(report: BuildReport, corpus: Path, data_dir: Path, tmp:
         del entry["claims_file"]  # the full build's library is a copy
     assert made["sources"] == wanted["sources"]
     assert made["snapshot_parts"].keys() == wanted["snapshot_parts"].keys()
+    # the disagreement rows each build saved are those its store's queries give
+    queried = [astuple(row) for row in query_disagreements(open_build(full.build_dir))]
+    assert queried
+    for made_dir in (full.build_dir, report.build_dir):
+        saved = saved_rows(made_dir)
+        assert saved is not None
+        assert [astuple(row) for row in saved] == queried
 
 
 def _add_copy(data_dir: Path, slug: str, of: str = "001") -> Path:

@@ -215,3 +215,24 @@ def test_a_server_engine_saves_its_data_when_told(copied: EmbeddedStore) -> None
     assert not engine.from_saved and not path.exists()  # a server saves once the build serves
     engine.save_start_up_data()
     assert path.is_file() and Engine(copied).from_saved
+
+
+def test_an_engine_replacing_a_servers_takes_its_data_and_ontology(
+    built: Built, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(built.data_dir, data, symlinks=True)
+    path = saved_path(open_store(data), False)
+    assert path is not None
+    path.unlink(missing_ok=True)
+    serving = Engine(open_store(data), save_later=True)  # a server's: its data not saved yet
+    assert not path.exists()
+    add_copy(data, "002", "000", "Tempo Journal: A Second Look", "Tempo Journal", "flip")
+    assert build(bundled_corpus(), data).incremental is not None
+    store = open_store(data)
+    engine = Engine(store, previous=serving)
+    assert engine.from_base  # from the serving engine's data: the base build saved none
+    assert engine.ontology is serving.ontology and engine.hints is serving.hints
+    afresh = Engine(store, saved=False)
+    _same_data(engine, afresh)
+    assert answers(engine) == answers(afresh)

@@ -30,6 +30,17 @@ def served(server: Server, path: str, build_id: str) -> bytes:
         time.sleep(0.2)
 
 
+def _add_900(corpus: Path, data: Path) -> None:
+    """The second bundled source, again, added to the library as source 900."""
+    library = library_dir(data)
+    library.mkdir()
+    claims = yaml.safe_load(next(corpus.glob("001_*.claims.yaml")).read_text())
+    claims["source"] |= {"slug": "900", "file": "900.txt"}
+    del claims["source"]["aliases"]
+    (library / "900.claims.yaml").write_text(yaml.safe_dump(claims), encoding="utf-8")
+    shutil.copyfile(next(corpus.glob("001_*.txt")), library / "900.txt")
+
+
 def test_a_new_build_is_served_without_a_restart(corpus_copy: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     first = build(corpus_copy, data)
@@ -65,18 +76,31 @@ def test_an_incremental_build_is_served_without_a_restart(
             _, headers, body = server.get("/api/sources")
             assert headers["X-KGQA-Build"] == first.build_id
             assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001"]
-            library = library_dir(data)
-            library.mkdir()
-            claims = yaml.safe_load(next(corpus_copy.glob("001_*.claims.yaml")).read_text())
-            claims["source"] |= {"slug": "900", "file": "900.txt"}  # the second source, again
-            del claims["source"]["aliases"]
-            (library / "900.claims.yaml").write_text(yaml.safe_dump(claims), encoding="utf-8")
-            shutil.copyfile(next(corpus_copy.glob("001_*.txt")), library / "900.txt")
+            _add_900(corpus_copy, data)
             second = build(corpus_copy, data, shacl=False)
             assert second.incremental and second.incremental["changed"] == ["900"]
             body = served(server, "/api/sources", second.build_id)
             assert sorted(s["slug"] for s in json.loads(body)) == ["000", "001", "900"]
             _, _, body = server.get("/api/claims?source=900")
             assert len(json.loads(body)) == second.claims - first.claims
+    finally:
+        app.extensions["kgqa"].workers.close()
+
+
+def test_a_watching_server_opens_a_new_build_before_anyone_asks(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    build(corpus_copy, data, shacl=False)
+    app = create_app({"DATA_DIR": str(data), "SPARQL_WORKERS": 1})
+    try:
+        app.extensions["kgqa_reloader"].watch()  # as `kgqa serve` does
+        _add_900(corpus_copy, data)
+        second = build(corpus_copy, data, shacl=False)
+        deadline = time.monotonic() + 60
+        while app.extensions["kgqa"].store.build_id != second.build_id:  # no request made
+            assert time.monotonic() < deadline, "the new build was not opened"
+            time.sleep(0.1)
+        assert app.extensions["kgqa"].engine.from_base  # from the engine it replaced
     finally:
         app.extensions["kgqa"].workers.close()
