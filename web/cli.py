@@ -39,6 +39,7 @@ def serve_command(host: str, port: int, threads: int, include_proposed: bool, re
         raise InputError(f"--review serves the review page on a loopback address only, not {host}")
     app = create_app({"INCLUDE_PROPOSED": include_proposed, "REVIEW": review})
     app.logger.setLevel(logging.INFO)  # a new build swapped in is reported, with its timings
+    app.logger.propagate = False  # once, by Flask's handler (waitress configures the root one)
     app.extensions["kgqa_reloader"].watch()  # a new build is opened as soon as it is current
     if review:
         click.echo(f"kgqa: review claims at http://{host}:{port}/review", err=True)
