@@ -221,6 +221,8 @@ def build(
                 timings = update.timings
                 with timer(timings, "store_s"):
                     written = update.write(partial, dumps, flags)
+                with timer(timings, "validate_wait_s"):  # checked while the store was written
+                    update.checked()
             else:
                 checked, written = _build_full(
                     partial, corpus, ontology, validator, cache, added, dumps, concepts, flags

@@ -6,8 +6,9 @@ manifest. The current build's on-disk store is backed up into the new build (har
 changed sources' graphs are replaced in it, and of the inferred graph only the disagreements on the
 goals the changed claims speak to are recomputed, over the other sources' claims as the build saved
 them (kg.claim_cache), and replaced by their difference. The N-Quads snapshot is the current one's
-unchanged parts, copied, and the new parts (kg.snapshot). Only the changed sources and the
-recomputed disagreements are validated. The result holds the quads a full build of the same corpus
+unchanged parts, copied, and the new parts (kg.snapshot). Only the changed sources are validated,
+and of the recomputed disagreements those the current build does not hold alike (by its saved
+rows, kg.disagreements), in a thread while the store is written. The result holds the quads a full build of the same corpus
 holds (tests/kg/test_incremental.py); kg.build decides which build to make.
 """
 
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from rdflib.namespace import RDF
 
 from kg.claim_cache import cache_path, link_claims, load_claims, save_claims
 from kg.claims import find_claims_files
-from kg.disagreements import in_order, rows_of, save_rows, saved_rows
+from kg.disagreements import DisagreementRow, in_order, rows_of, save_rows, saved_rows
 from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError, StoreError
 from kg.infer import Disagreement, disagreement_triples, find_disagreements, question_goals
@@ -132,7 +134,8 @@ def _complete(base: Path, manifest: dict[str, Any]) -> bool:
 
 @dataclass
 class Update:
-    """An incremental build, computed and checked, ready to write into a staged build."""
+    """An incremental build, computed and checked (but for its recomputed disagreements, whose
+    check may still run: `checked`), ready to write into a staged build."""
 
     plan: Plan
     ontology: Ontology
@@ -140,6 +143,14 @@ class Update:
     goals: set[str | None]  # the goals whose disagreements are recomputed
     disagreements: list[Disagreement]  # the recomputed ones
     timings: dict[str, float] = field(default_factory=dict)
+    checking: Future[None] | None = None  # their SHACL check, under way
+    rows: list[DisagreementRow] = field(default_factory=list)  # the recomputed ones as rows
+    base_rows: list[DisagreementRow] | None = None  # the base build's saved rows
+
+    def checked(self) -> None:
+        """Wait for the recomputed disagreements' check; raises BuildError if they fail it."""
+        if self.checking is not None:
+            self.checking.result()
 
     def write(self, build_dir: Path, dumps: bool, flags: list[ox.Quad]) -> Written:
         """The new build's store, snapshot and saved claims, from the base build's; readers'
@@ -178,12 +189,11 @@ class Update:
     def _save_rows(self, build_dir: Path) -> None:
         """The base build's disagreement rows on the goals not recomputed, and the recomputed
         ones; none when the base saved none (the store is then read)."""
-        base = saved_rows(self.plan.base)
-        if base is None:
+        if self.base_rows is None:
             return
         goals = {None if g is None else f"{CONCEPT}{g}" for g in self.goals}
-        kept = [row for row in base if row.goal not in goals]
-        save_rows(build_dir, in_order(kept + rows_of(self.ontology, self.disagreements)))
+        kept = [row for row in self.base_rows if row.goal not in goals]
+        save_rows(build_dir, in_order(kept + self.rows))
 
     def _goal_parts(self) -> dict[str, bytes]:
         """The snapshot's disagreement parts the update replaces, each as its new N-Quads
@@ -277,10 +287,40 @@ def prepare_update(
         after = [c for s in sources.values() for c in s.claims]
         goals = question_goals(ontology, _reviewed(before + after))
         disagreements = find_disagreements(ontology, _reviewed(kept + after), goals)
-    if validator is not None:
-        with timer(timings, "validate_s"):
-            check_inferred(validator, cache, list(disagreement_triples(ontology, disagreements)))
-    return Update(plan, ontology, sources, goals, disagreements, timings)
+    rows, base_rows = rows_of(ontology, disagreements), saved_rows(plan.base)
+    checking = None
+    if validator is not None:  # in a thread while the build writes (pyrudof lets go of the GIL)
+        changed = _changed(disagreements, rows, base_rows)
+        inferred = list(disagreement_triples(ontology, changed))
+        pool = ThreadPoolExecutor(1, thread_name_prefix="kgqa-shacl")
+        checking = pool.submit(_check_inferred, validator, cache, inferred, timings)
+        pool.shutdown(wait=False)  # the check goes on; Update.checked waits for it
+    return Update(plan, ontology, sources, goals, disagreements, timings, checking, rows, base_rows)
+
+
+def _changed(
+    disagreements: list[Disagreement],
+    rows: list[DisagreementRow],
+    base_rows: list[DisagreementRow] | None,
+) -> list[Disagreement]:
+    """The recomputed disagreements the base build does not hold alike (all of them when it
+    saved no rows): only they are checked. The shapes of a disagreement read only its own node,
+    its sides' and the ontology, and the base's passed its check, so one it holds alike passes."""
+    if base_rows is None:
+        return disagreements
+    before = {row.iri: astuple(row) for row in base_rows}
+    same = {row.iri for row in rows if before.get(row.iri) == astuple(row)}
+    return [d for d in disagreements if str(d.iri) not in same]
+
+
+def _check_inferred(
+    validator: Validator,
+    cache: ValidationCache | None,
+    inferred: list[ox.Triple],
+    timings: dict[str, float],
+) -> None:
+    with timer(timings, "validate_inferred_s"):
+        check_inferred(validator, cache, inferred)
 
 
 def _reviewed(claims: list[AnchoredClaim]) -> list[AnchoredClaim]:

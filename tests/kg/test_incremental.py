@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 
 from kg.build import BuildReport, build
 from kg.config import library_dir
@@ -21,9 +22,10 @@ from kg.errors import BuildError, CorpusError
 from kg.ontology import load_ontology
 from kg.rdf import to_rdflib
 from kg.resources import bundled_corpus
+from kg.shacl import ValidationCache, Validator, check_inferred
 from kg.store import current_build, open_build, open_store, read_manifest
 from kg.synth import SynthSpec, write_corpus
-from kg.vocab import source_graph
+from kg.vocab import CONCEPT, KGQA, source_graph
 from tests.conftest import run_kgqa
 
 
@@ -160,6 +162,58 @@ def test_only_the_changed_source_is_validated(tmp_path: Path) -> None:
     report = build(bundled_corpus(), data)
     assert report.incremental
     assert read_manifest(report.build_dir)["validation_skipped_sources"] == 2
+
+
+def test_disagreements_failing_their_check_leave_the_current_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recomputed disagreements are checked while the store is written: a violation found
+    then still fails the build before it is made current."""
+    data = tmp_path / "data"
+    build(bundled_corpus(), data)
+    before = current_build(data)
+    _add_copy(data, "900")
+
+    def violation(*args: object) -> None:
+        raise BuildError("inferred disagreements: a violation")
+
+    monkeypatch.setattr("kg.incremental.check_inferred", violation)
+    with pytest.raises(BuildError, match="a violation"):
+        build(bundled_corpus(), data)
+    _untouched(data, before)
+
+
+def test_only_disagreements_the_base_does_not_hold_alike_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ontology = load_ontology()
+    corpus, other = tmp_path / "corpus", tmp_path / "other"
+    write_corpus(ontology, SynthSpec(sources=8, claims_per_source=30, seed=3), corpus)
+    write_corpus(ontology, SynthSpec(sources=9, claims_per_source=30, seed=4), other)
+    data = tmp_path / "data"
+    base = build(corpus, data)
+    for name in ("s00008.txt", "s00008.claims.yaml"):
+        shutil.copyfile(other / name, corpus / name)
+    checked: list[ox.Triple] = []
+
+    def spy(validator: Validator, cache: ValidationCache | None, inferred: list[ox.Triple]) -> None:
+        checked.extend(inferred)
+        check_inferred(validator, cache, inferred)
+
+    monkeypatch.setattr("kg.incremental.check_inferred", spy)
+    report = build(corpus, data)
+    assert report.incremental
+    before = {row.iri: astuple(row) for row in saved_rows(base.build_dir) or []}
+    after = saved_rows(report.build_dir) or []
+    recomputed = {f"{CONCEPT}{g}" if g != "(whether to do it)" else None
+                  for g in report.incremental["recomputed_goals"]}  # fmt: skip
+    changed = {row.iri for row in after if before.get(row.iri) != astuple(row)}
+    kinds = {t.object for t in checked if t.predicate == ox.NamedNode(str(RDF.type))}
+    subjects = {
+        t.subject.value for t in checked if t.object == ox.NamedNode(str(KGQA.Disagreement))
+    }
+    assert subjects == changed and ox.NamedNode(str(KGQA.Side)) in kinds
+    assert 0 < len(changed) < sum(row.goal in recomputed for row in after)
 
 
 def test_nothing_changed_still_makes_a_new_current_build(data_dir: Path) -> None:
