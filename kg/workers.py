@@ -89,7 +89,11 @@ def _serve(location: str, memory: bool, conn: Connection, copy: EventType) -> No
     A store planned in memory is copied there once `copy` is set; until then, and while the
     copy is made (seconds at a million triples), the worker answers from disk."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = _open(location, memory)
+    try:
+        store = _open(location, memory)
+    except KgqaError as exc:  # e.g. a build removed before the worker opened it: said, once
+        conn.send(("failed", str(exc)))
+        return
     conn.send(("ready",))  # the time limit starts after it
     if isinstance(store, EmbeddedStore) and store.memory_planned:
         threading.Thread(target=_copy_when, args=(store, copy), daemon=True).start()
@@ -126,6 +130,7 @@ class QueryWorkers:
         self.idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
         self.size = size
         self.ready: set[int] = set()  # pids of workers that have opened the store
+        self.failed: str | None = None  # why a worker could not open it
         self.copy = self.context.Event()
         for _ in range(size):
             self.idle.put(self._spawn())
@@ -225,18 +230,24 @@ class QueryWorkers:
         try:
             if not conn.poll(0):
                 return "opening"
-            conn.recv()  # ("ready",)
+            message = conn.recv()  # ("ready",) or ("failed", why)
         except (EOFError, OSError):
+            return "dead"
+        if message[0] != "ready":
+            self.failed = str(message[1])
             return "dead"
         assert process.pid is not None
         self.ready.add(process.pid)
         return "ready"
 
     def wait_ready(self, seconds: float) -> bool:
-        """Wait until every worker has opened its store, at most `seconds`; whether they all have.
-        A server swaps a new build in only when its workers can answer (kgqa.web.backend)."""
+        """Wait until every worker has opened its store, at most `seconds`; whether they all have
+        (False at once when one could not open it: `failed` says why). A server swaps a new
+        build in only when its workers can answer (kgqa.web.backend)."""
         deadline = time.monotonic() + seconds
         while len(self.ready) < self.size and time.monotonic() < deadline:
+            if self.failed is not None:
+                return False
             try:
                 worker = self.idle.get(timeout=0.1)
             except queue.Empty:  # every worker is running a query, so each has opened its store

@@ -254,6 +254,8 @@ def fingerprint() -> str:
 def save(path: Path, data: EngineData) -> None:
     """Write the data atomically (a temporary file renamed over the old one); a folder that cannot
     be written is logged, not raised: the engine then works the data out at each start."""
+    if not path.parent.parent.is_dir():  # the build is gone (pruned once newer ones were made)
+        return
     payload = srsly.msgpack_dumps(_plain(data))
     header = {
         "fingerprint": fingerprint(),

@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 
 from kg.backend import open_configured_store, store_location
+from kg.errors import StoreError
 from kg.store import EmbeddedStore, Store, current_build, open_build
 from kg.workers import QueryWorkers
 from qa.engine import Engine
@@ -129,7 +130,9 @@ class Reloader:
             )
             engine_s = time.perf_counter() - began
             # the old build keeps serving until the new one's query workers have opened it
-            fresh.workers.wait_ready(WORKERS_READY_S)
+            if not fresh.workers.wait_ready(WORKERS_READY_S):
+                fresh.workers.close()
+                raise StoreError(fresh.workers.failed or "its query workers did not open it")
         except Exception as exc:  # the old build keeps serving until a newer build appears
             self.app.logger.error("kgqa: cannot open the new build %s: %s", target, exc)
             with self.lock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,17 @@ def test_an_opening_worker_is_busy_not_timed_out_then_answers(built: Built) -> N
         assert workers.ready_count == 0  # the stopped worker's replacement is opening the store
     finally:
         workers.close()
+
+
+def test_workers_over_a_build_that_is_gone_say_so_at_once(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    workers = QueryWorkers(str(tmp_path / "removed-build"), size=2)
+    try:
+        began = time.monotonic()
+        assert not workers.wait_ready(60)
+        assert time.monotonic() - began < 30  # not the whole minute
+        assert "cannot open the store" in (workers.failed or "")
+    finally:
+        workers.close()
+    assert "Traceback" not in capfd.readouterr().err  # the worker said why, and ended
