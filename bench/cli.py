@@ -105,6 +105,11 @@ def bench_command(
         )
         figures = run(opts)
     click.echo(json.dumps(figures, indent=2) if as_json else table(figures))
+    failed = figures.get("peer", {}).get("kgqa_virtuoso_error")
+    if failed:  # the figures are out; the exit status says a stage could not be measured
+        from kg.errors import KgqaError
+
+        raise KgqaError(f"kgqa over the Virtuoso peer was not measured: {failed}")
 
 
 def bench_bundled(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.measure import start_ticks
-from bench.peer import buffer_settings, compare_queries, split_by_graph
+from bench.peer import buffer_settings, compare_queries, split_by_graph, table_lines
 from bench.run import queries
 from bench.virtuoso import virtuoso_installed
 from kg.resources import bundled_corpus
@@ -87,3 +87,26 @@ def test_a_row_mismatch_is_reported() -> None:
     assert "virtuoso 4" in found["mismatch"] and "kgqa_virtuoso: time limit" in found["mismatch"]
     same_count = compare_queries({t: {name: timed(3, t)} for t in TARGETS})[name]
     assert "different rows" in same_count["mismatch"]
+
+
+def test_without_kgqa_over_virtuoso_the_other_figures_are_kept() -> None:
+    """When kgqa over Virtuoso does not start, Virtuoso's own figures are still compared and
+    printed, and the stage says what was not measured."""
+    figures = {"p50_ms": 1.0, "p95_ms": 2.0, "rows": 3, "digest": "d"}
+    name = next(iter(queries()))
+    three = {t: {name: figures} for t in ("oxigraph", "endpoint", "virtuoso")}
+    found = compare_queries(three)[name]
+    assert found["mismatch"] == "" and set(found["rows"]) == set(three)
+    peer = {
+        "engine": "Virtuoso",
+        "settings": {"NumberOfBuffers": 10_000, "MaxDirtyBuffers": 7_500},
+        **{"load_s": 1.0, "quads": 9, "graphs": 2, "quads_per_s": 9, "split_s": 0.1},
+        **{"db_mb": 1.0, "peak_rss_mb": 100, "stopped": True, "folder_removed": True},
+        "queries": {name: found},
+        "rows_equal": True,
+        "mismatches": [],
+        "kgqa_virtuoso_error": "kgqa serve exited while starting: no answer within 30 s",
+    }
+    text = "\n".join(table_lines(peer, None))
+    assert "kgqa over virtuoso: not measured: kgqa serve exited" in text
+    assert f"{name:30}" in text and "rows equal on all targets: yes" in text
