@@ -192,17 +192,29 @@ def test_an_incremental_build_works_out_only_what_changed_and_answers_as_afresh(
     assert not changed.catalog.proposed
 
 
-def test_without_the_base_builds_data_everything_is_worked_out(
-    built: Built, tmp_path: Path
-) -> None:
+def _without_saved_data(built: Built, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the built data folder whose build has no saved engine data, and where it would
+    be saved."""
     data = tmp_path / "data"
     shutil.copytree(built.data_dir, data, symlinks=True)
     path = saved_path(open_store(data), False)
     assert path is not None
     path.unlink(missing_ok=True)
+    return data, path
+
+
+def _add_second_look(data: Path) -> EmbeddedStore:
+    """A second copy of one bundled source added, and the incremental build of it opened."""
     add_copy(data, "002", "000", "Tempo Journal: A Second Look", "Tempo Journal", "flip")
     assert build(bundled_corpus(), data).incremental is not None
-    store = open_store(data)
+    return open_store(data)
+
+
+def test_without_the_base_builds_data_everything_is_worked_out(
+    built: Built, tmp_path: Path
+) -> None:
+    data, _ = _without_saved_data(built, tmp_path)
+    store = _add_second_look(data)
     engine = Engine(store)
     assert not engine.from_base and not engine.from_saved
     _same_data(engine, Engine(store, saved=False))
@@ -220,16 +232,10 @@ def test_a_server_engine_saves_its_data_when_told(copied: EmbeddedStore) -> None
 def test_an_engine_replacing_a_servers_takes_its_data_and_ontology(
     built: Built, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(built.data_dir, data, symlinks=True)
-    path = saved_path(open_store(data), False)
-    assert path is not None
-    path.unlink(missing_ok=True)
+    data, path = _without_saved_data(built, tmp_path)
     serving = Engine(open_store(data), save_later=True)  # a server's: its data not saved yet
     assert not path.exists()
-    add_copy(data, "002", "000", "Tempo Journal: A Second Look", "Tempo Journal", "flip")
-    assert build(bundled_corpus(), data).incremental is not None
-    store = open_store(data)
+    store = _add_second_look(data)
     engine = Engine(store, previous=serving)
     assert engine.from_base  # from the serving engine's data: the base build saved none
     assert engine.ontology is serving.ontology and engine.hints is serving.hints
