@@ -8,8 +8,9 @@ goals the changed claims speak to are recomputed, over the other sources' claims
 them (kg.claim_cache), and replaced by their difference. The N-Quads snapshot is the current one's
 unchanged parts, copied, and the new parts (kg.snapshot). Only the changed sources are validated,
 and of the recomputed disagreements those the current build does not hold alike (by its saved
-rows, kg.disagreements), in a thread while the store is written. The result holds the quads a full build of the same corpus
-holds (tests/kg/test_incremental.py); kg.build decides which build to make.
+rows, kg.disagreements), in a thread while the store is written. The result holds the quads a
+full build of the same corpus holds (tests/kg/test_incremental.py); kg.build decides which build
+to make.
 """
 
 from __future__ import annotations
