@@ -2,7 +2,9 @@
 made from the current one rather than from the whole corpus.
 
 What changed is found by hash: each claims file and its document against the current build's
-manifest. The current build's on-disk store is backed up into the new build (hard links), the
+manifest, and the files of concepts added sources propose (`kgqa ingest`): when some were added,
+the ontology graph and the concept closure are rewritten and every goal's disagreements
+recomputed; when one changed or was removed, the build is full. The current build's on-disk store is backed up into the new build (hard links), the
 changed sources' graphs are replaced in it, and of the inferred graph only the disagreements on the
 goals the changed claims speak to are recomputed, over the other sources' claims as the build saved
 them (kg.claim_cache), and replaced by their difference. The N-Quads snapshot is the current one's
@@ -30,8 +32,14 @@ from kg.claims import find_claims_files
 from kg.disagreements import DisagreementRow, in_order, rows_of, save_rows, saved_rows
 from kg.dumps import snapshot_path, write_all
 from kg.errors import CorpusError, StoreError
-from kg.infer import Disagreement, disagreement_triples, find_disagreements, question_goals
-from kg.manifest import Written, inputs_digest
+from kg.infer import (
+    Disagreement,
+    closure_graph,
+    disagreement_triples,
+    find_disagreements,
+    question_goals,
+)
+from kg.manifest import Written, concept_digests, inputs_digest
 from kg.ontology import Ontology, concept_files
 from kg.rdf import AnchoredClaim
 from kg.shacl import ValidationCache, Validator, check_inferred
@@ -43,6 +51,7 @@ from kg.snapshot import (
     SnapshotWriter,
     disagreements_part,
     in_graph,
+    ontology_quads,
     parse,
     read_part,
     serialize,
@@ -50,7 +59,7 @@ from kg.snapshot import (
 )
 from kg.sources import SourceResult, check_source, timer
 from kg.store import current_build, read_manifest
-from kg.vocab import CONCEPT, FLAGS_GRAPH, INFERRED_GRAPH, KGQA
+from kg.vocab import CONCEPT, FLAGS_GRAPH, INFERRED_GRAPH, KGQA, ONTOLOGY_GRAPH
 from kg.vocab import source_graph as source_graph_iri
 
 # Past this share of the current build's sources changed, a full build is about as fast.
@@ -69,6 +78,8 @@ class Plan:
     kept: dict[Path, str]  # an unchanged claims file -> its source's slug
     changed: list[Path]  # new or changed claims files
     dropped: list[str]  # slugs of the base whose claims file is gone or changed
+    concepts: list[Path] = field(default_factory=list)  # every file of proposed concepts
+    concepts_added: bool = False  # some since the base build: ontology and closure rewritten
 
 
 def plan_update(corpus: Path, added: tuple[Path, ...], data_dir: Path, shacl: bool) -> Plan | str:
@@ -80,13 +91,14 @@ def plan_update(corpus: Path, added: tuple[Path, ...], data_dir: Path, shacl: bo
         manifest = read_manifest(base)
     except StoreError:
         return "the current build's manifest is unreadable"
-    if "snapshot_parts" not in manifest or "inputs" not in manifest:
+    if "snapshot_parts" not in manifest or "concept_files" not in manifest:
         return "the current build was made before incremental builds"
-    if manifest["inputs"] != inputs_digest([f for folder in added for f in concept_files(folder)]):
-        return (
-            "the ontology, the proposed concepts, the shapes or the build code changed since the"
-            " current build"
-        )
+    if manifest["inputs"] != inputs_digest():
+        return "the ontology, the shapes or the build code changed since the current build"
+    concepts = [f for folder in added for f in concept_files(folder)]
+    now, before = concept_digests(concepts), manifest["concept_files"]
+    if any(now.get(name) != digest for name, digest in before.items()):
+        return "a file of proposed concepts was changed or removed since the current build"
     if manifest.get("shacl") != shacl:
         return "SHACL validation was " + ("off" if shacl else "on") + " for the current build"
     if not _complete(base, manifest):
@@ -104,7 +116,7 @@ def plan_update(corpus: Path, added: tuple[Path, ...], data_dir: Path, shacl: bo
     dropped = sorted(set(manifest["sources"]) - set(kept.values()))
     if max(len(changed), len(dropped)) > MAX_CHANGED_SHARE * len(manifest["sources"]):
         return f"{max(len(changed), len(dropped))} of {len(manifest['sources'])} sources changed"
-    return Plan(base, manifest, files, kept, changed, dropped)
+    return Plan(base, manifest, files, kept, changed, dropped, concepts, now != before)
 
 
 def _sha256(path: Path) -> str | None:
@@ -166,16 +178,24 @@ class Update:
             store.bulk_extend(list(in_graph(s.triples, _graph(s.slug))))
         store.remove_graph(ox.NamedNode(str(FLAGS_GRAPH)))
         store.bulk_extend(flags)
+        ontology: list[ox.Quad] | None = None  # the ontology graph, when it changed
+        if self.plan.concepts_added:
+            ontology = ontology_quads(self.plan.concepts)
+            store.remove_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)))
+            store.bulk_extend(ontology)
         fd = os.open(snapshot_path(base), os.O_RDONLY)
         try:
             replaced = self._goal_parts()
+            if self.plan.concepts_added:  # the closure has the new concepts' broader ones
+                closure = in_graph(closure_graph(self.ontology), INFERRED)
+                replaced[CLOSURE_PART] = serialize(closure)
             before = [read_part(fd, parts[part]) for part in replaced if part in parts]
             old = {line for data in before for line in data.splitlines()}
             new = {line for data in replaced.values() for line in data.splitlines()}
             for quad in parse(old - new):
                 store.remove(quad)
             store.bulk_extend(parse(new - old))
-            written_parts = self._write_snapshot(build_dir, fd, parts, replaced, flags)
+            written_parts = self._write_snapshot(build_dir, fd, parts, replaced, flags, ontology)
         finally:
             os.close(fd)
         store.flush()
@@ -214,11 +234,16 @@ class Update:
         parts: dict[str, Any],
         replaced: dict[str, bytes],
         flags: list[ox.Quad],
+        ontology: list[ox.Quad] | None,
     ) -> dict[str, tuple[int, int]]:
-        """The base snapshot's parts, copied, with the changed sources' and the replaced
-        disagreement parts written in their place, in the order a full build writes them."""
+        """The base snapshot's parts, copied, with the changed sources', the replaced closure and
+        disagreement parts and a changed ontology written in their place, in the order a full
+        build writes them."""
         with SnapshotWriter(snapshot_path(build_dir)) as snapshot:
-            snapshot.copy(ONTOLOGY_PART, base, parts[ONTOLOGY_PART])
+            if ontology is None:
+                snapshot.copy(ONTOLOGY_PART, base, parts[ONTOLOGY_PART])
+            else:
+                snapshot.write(ONTOLOGY_PART, ontology)
             for path in self.plan.files:
                 if path in self.plan.kept:
                     part = source_part(self.plan.kept[path])
@@ -226,9 +251,12 @@ class Update:
                 else:
                     s = self.sources[path]
                     snapshot.write(source_part(s.slug), in_graph(s.triples, _graph(s.slug)))
-            snapshot.copy(CLOSURE_PART, base, parts[CLOSURE_PART])
-            goal_parts = {p for p in parts if p.startswith(DISAGREEMENTS)}
-            for part in sorted(goal_parts | {p for p, data in replaced.items() if data}):
+            if CLOSURE_PART in replaced:
+                snapshot.write_bytes(CLOSURE_PART, replaced[CLOSURE_PART])
+            else:
+                snapshot.copy(CLOSURE_PART, base, parts[CLOSURE_PART])
+            goal_parts = {p for p in {*parts, *replaced} if p.startswith(DISAGREEMENTS)}
+            for part in sorted(p for p in goal_parts if p in parts or replaced[p]):
                 if part not in replaced:
                     snapshot.copy(part, base, parts[part])
                 elif replaced[part]:
@@ -286,7 +314,9 @@ def prepare_update(
         before = [c for slug in plan.dropped for c in load_claims(plan.base, slug)]
     with timer(timings, "infer_s"):
         after = [c for s in sources.values() for c in s.claims]
-        goals = question_goals(ontology, _reviewed(before + after))
+        # new concepts may relate claims anew: then every goal's disagreements are recomputed
+        speaking = kept + before + after if plan.concepts_added else before + after
+        goals = question_goals(ontology, _reviewed(speaking))
         disagreements = find_disagreements(ontology, _reviewed(kept + after), goals)
     rows, base_rows = rows_of(ontology, disagreements), saved_rows(plan.base)
     checking = None

@@ -2,8 +2,9 @@
 
 Besides the counts and timings it records what an incremental build needs to reuse the build:
 each source's claims file and document with their hashes, where each part of the N-Quads
-snapshot lies (kg.snapshot), and a digest of everything else the graph is made from (ontology,
-shapes, the build's code, pyoxigraph's version): when that digest changes, the next build is full.
+snapshot lies (kg.snapshot), the files of concepts added sources proposed with their hashes, and a
+digest of everything else the graph is made from (ontology, shapes, the build's code,
+pyoxigraph's version): when that digest changes, the next build is full.
 """
 
 from __future__ import annotations
@@ -36,14 +37,21 @@ class Written:
     full_reason: str | None = None  # why a full build was made
 
 
-def inputs_digest(concepts: Sequence[Path] = ()) -> str:
-    """A digest of what every graph depends on besides the corpus: the ontology with the concepts
-    added sources proposed (`concepts`), the shapes, the build code, pyoxigraph's version."""
+def inputs_digest() -> str:
+    """A digest of what every graph depends on besides the corpus and the concepts added sources
+    proposed: the ontology, the shapes, the build code, pyoxigraph's version."""
     digest = hashlib.sha256(ox.__version__.encode())
     code = sorted(Path(__file__).parent.glob("*.py"))
-    for path in (ontology_path(), shapes_path(), *concepts, *code):
+    for path in (ontology_path(), shapes_path(), *code):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def concept_digests(concepts: Sequence[Path]) -> dict[str, str]:
+    """Each file of concepts added sources proposed (kg.ontology.concept_files), by name: its
+    SHA-256. A file added since a build allows an incremental build; one changed or removed
+    does not (another source's claims may name its concepts)."""
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in concepts}
 
 
 def manifest(
@@ -57,7 +65,8 @@ def manifest(
     return {
         "build_id": build_id,
         "kgqa_version": __version__,
-        "inputs": inputs_digest(concepts),
+        "inputs": inputs_digest(),
+        "concept_files": concept_digests(concepts),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "sources": written.sources,
         "claims": written.claims,

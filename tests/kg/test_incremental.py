@@ -234,32 +234,52 @@ def test_full_builds_when_asked_or_when_the_build_inputs_changed(data_dir: Path)
     manifest = read_manifest(current)
     (current / "manifest.json").write_text(json.dumps({**manifest, "inputs": "older code"}))
     reason = build(bundled_corpus(), data_dir).full_reason
-    assert reason and reason.startswith("the ontology, the proposed concepts, the shapes")
+    assert reason == "the ontology, the shapes or the build code changed since the current build"
     assert build(bundled_corpus(), data_dir).incremental
 
 
-def test_a_new_proposed_concept_makes_a_full_build_that_holds_it(data_dir: Path) -> None:
-    library = library_dir(data_dir)
-    library.mkdir(parents=True, exist_ok=True)
-    concepts = library / "950_x.concepts.ttl"
-    concepts.write_text(
-        "@prefix kc: <https://w3id.org/kgqa/concept/> .\n"
-        "@prefix kgqa: <https://w3id.org/kgqa/ontology#> .\n"
-        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        'kc:rowing a kgqa:Activity, skos:Concept ; skos:prefLabel "rowing"@en ;\n'
-        "    skos:inScheme kc:activities ; skos:broader kc:cardio ;\n"
-        "    kgqa:reviewStatus kgqa:Proposed .\n",
-        encoding="utf-8",
-    )
-    try:
-        report = build(bundled_corpus(), data_dir)
-        assert report.full_reason and "proposed concepts" in report.full_reason
-        store = open_store(data_dir)
-        assert store.store.query(  # type: ignore[attr-defined]
+ROWING = (
+    "@prefix kc: <https://w3id.org/kgqa/concept/> .\n"
+    "@prefix kgqa: <https://w3id.org/kgqa/ontology#> .\n"
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    'kc:rowing a kgqa:Activity, skos:Concept ; skos:prefLabel "rowing"@en ;\n'
+    "    skos:inScheme kc:activities ; skos:broader kc:cardio ;\n"
+    "    kgqa:reviewStatus kgqa:Proposed .\n"
+)
+
+
+def _holds_rowing(data_dir: Path) -> bool:
+    store = open_store(data_dir)
+    return bool(
+        store.store.query(  # type: ignore[attr-defined]
             "ASK { GRAPH ?g { <https://w3id.org/kgqa/concept/rowing> ?p ?o } }"
         )
-    finally:
-        concepts.unlink()
+    )
+
+
+def test_proposed_concepts_added_build_incrementally_changed_or_removed_fully(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """A source added with the concepts it proposes (as `kgqa ingest` adds one) is an
+    incremental build: the ontology graph and the closure are rewritten, every goal's
+    disagreements recomputed. A concepts file changed or removed makes a full build: another
+    source's claims may name its concepts."""
+    _add_copy(data_dir, "950")
+    concepts = library_dir(data_dir) / "950_copy.concepts.ttl"
+    concepts.write_text(ROWING, encoding="utf-8")
+    report = build(bundled_corpus(), data_dir, shacl=False)
+    assert report.incremental and report.incremental["changed"] == ["950"]
+    assert_as_full_build(report, bundled_corpus(), data_dir, tmp_path)
+    assert _holds_rowing(data_dir)
+    concepts.write_text(ROWING.replace('"rowing"@en', '"rowing machine"@en'), encoding="utf-8")
+    changed = build(bundled_corpus(), data_dir, shacl=False)
+    assert changed.full_reason == (
+        "a file of proposed concepts was changed or removed since the current build"
+    )
+    concepts.unlink()
+    removed = build(bundled_corpus(), data_dir, shacl=False)
+    assert removed.full_reason and "changed or removed" in removed.full_reason
+    assert not _holds_rowing(data_dir)
 
 
 def _untouched(data_dir: Path, before: Path | None) -> None:
