@@ -85,26 +85,26 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (the state first); None once the
+    process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
 def start_ticks(pid: int) -> int | None:
     """When a running process started (clock ticks since boot), to tell it from a later one that
     reuses its pid; None once it has ended (a zombie has ended)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return None
-    return None if fields[0] == "Z" else int(fields[19])
+    fields = _stat(pid)
+    return None if fields is None or fields[0] == "Z" else int(fields[19])
 
 
 def cpu_ticks(pid: int) -> int:
     """CPU time a process and the processes it started have used (clock ticks), 0 once ended."""
-    total = 0
-    for one in (pid, *descendants(pid)):
-        try:
-            fields = Path(f"/proc/{one}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total
+    found = (_stat(one) for one in (pid, *descendants(pid)))
+    return sum(int(f[11]) + int(f[12]) for f in found if f is not None)  # utime, stime
 
 
 IDLE_SHARE = 0.05  # of one core: a process tree using less is idle

@@ -156,35 +156,21 @@ def run_peer(
         direct = time_queries(
             queries(), sparql_get(virtuoso.http_port), opts.query_runs, keep_errors=True
         )
+        by_target = {"oxigraph": raw, "endpoint": endpoint, "virtuoso": direct}
         with tempfile.TemporaryDirectory(prefix="kgqa-peer-") as empty:
             try:
                 over = Server(Path(empty), extra_env={"KGQA_STORE": virtuoso.url})
             except KgqaError as exc:  # Virtuoso's own figures are kept; kgqa over it is not run
                 figures["kgqa_virtuoso_error"] = str(exc)
-                figures["queries"] = compare_queries(
-                    {"oxigraph": raw, "endpoint": endpoint, "virtuoso": direct}
-                )
             else:
                 try:
-                    timed = time_queries(
+                    by_target["kgqa_virtuoso"] = time_queries(
                         queries(), sparql_get(over.port), opts.query_runs, keep_errors=True
                     )
-                    figures["queries"] = compare_queries(
-                        {
-                            "oxigraph": raw,
-                            "endpoint": endpoint,
-                            "virtuoso": direct,
-                            "kgqa_virtuoso": timed,
-                        }
-                    )
-                    figures["ask"] = measure_questions(server, over, virtuoso.url, opts)
-                    if opts.load_seconds > 0:
-                        figures["load"] = peer_load(virtuoso, over, opts.load_seconds, answered)
-                    figures["kgqa_virtuoso_peak_rss_mb"] = round(
-                        process_peak_rss_mb(over.process.pid)
-                    )
+                    figures |= _questions_and_load(server, over, virtuoso, answered, opts)
                 finally:
                     over.close()
+        figures["queries"] = compare_queries(by_target)
         figures["peak_rss_mb"] = round(process_peak_rss_mb(virtuoso.pid))
     figures["stopped"] = start_ticks(virtuoso.pid) is None
     figures["folder_removed"] = not virtuoso.folder.exists()
@@ -193,6 +179,17 @@ def run_peer(
     ]
     figures["rows_equal"], figures["mismatches"] = not mismatches, mismatches
     return figures
+
+
+def _questions_and_load(
+    server: Server, over: Server, virtuoso: Virtuoso, answered: list[str], opts: Options
+) -> dict[str, Any]:
+    """kgqa over Virtuoso (`over`): its answers against the embedded server's, and its load."""
+    found: dict[str, Any] = {"ask": measure_questions(server, over, virtuoso.url, opts)}
+    if opts.load_seconds > 0:
+        found["load"] = peer_load(virtuoso, over, opts.load_seconds, answered)
+    found["kgqa_virtuoso_peak_rss_mb"] = round(process_peak_rss_mb(over.process.pid))
+    return found
 
 
 def compare_queries(by_target: dict[str, dict[str, Any]]) -> dict[str, Any]:

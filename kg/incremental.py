@@ -4,9 +4,10 @@ made from the current one rather than from the whole corpus.
 What changed is found by hash: each claims file and its document against the current build's
 manifest, and the files of concepts added sources propose (`kgqa ingest`): when some were added,
 the ontology graph and the concept closure are rewritten and every goal's disagreements
-recomputed; when one changed or was removed, the build is full. The current build's on-disk store is backed up into the new build (hard links), the
-changed sources' graphs are replaced in it, and of the inferred graph only the disagreements on the
-goals the changed claims speak to are recomputed, over the other sources' claims as the build saved
+recomputed; when one changed or was removed, the build is full. The current build's on-disk
+store is backed up into the new build (hard links), the changed sources' graphs are replaced in
+it, and of the inferred graph only the disagreements on the goals the changed claims speak to
+are recomputed, over the other sources' claims as the build saved
 them (kg.claim_cache), and replaced by their difference. The N-Quads snapshot is the current one's
 unchanged parts, copied, and the new parts (kg.snapshot). Only the changed sources are validated,
 and of the recomputed disagreements those the current build does not hold alike (by its saved

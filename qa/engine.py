@@ -29,7 +29,6 @@ from qa.startup import (
     base_of,
     load,
     question_labels,
-    same_concepts,
     save,
     saved_path,
     work_out,
@@ -90,8 +89,8 @@ class Engine:
         self.hints: tuple[Hint, ...]
         self.data: EngineData
         proposed = data.proposed_concepts if data else proposed_concept_triples(store)
-        same = previous is not None and same_concepts(previous.data.proposed_concepts, proposed)
-        if previous is not None and same and not (ontology or hints):
+        reuse = previous is not None and previous.data.proposed_concepts == proposed
+        if previous is not None and reuse and not (ontology or hints):
             self.ontology, self.hints = previous.ontology, previous.hints
         else:
             self.ontology = ontology or store_ontology(proposed)

@@ -211,21 +211,14 @@ def base_of(store: Store, include_proposed: bool, known: EngineData | None = Non
     base_dir = store.build_dir.parent / update["base"]
     if base_dir.parent != store.build_dir.parent:
         return None  # a base named outside the builds folder is not read
-    data = known if known is not None and known.build_id == base_dir.name else None
-    if data is None or data.include_proposed != include_proposed:
+    if known is not None and (known.build_id, known.include_proposed) == (
+        base_dir.name,
+        include_proposed,
+    ):
+        data: EngineData | None = known
+    else:
         data = load(saved_file(base_dir, include_proposed), base_dir.name, include_proposed)
     return None if data is None else Base(data, frozenset(map(str, update.get("changed", ()))))
-
-
-def same_concepts(
-    one: Iterable[tuple[Term, Term, Term]], other: Iterable[tuple[Term, Term, Term]]
-) -> bool:
-    """Whether two lists of proposed concepts' triples are the same (lists or tuples alike)."""
-
-    def plain(triples: Iterable[tuple[Term, Term, Term]]) -> list[tuple[Term, ...]]:
-        return [tuple(tuple(term) for term in triple) for triple in triples]  # type: ignore[misc]
-
-    return plain(one) == plain(other)
 
 
 def saved_path(store: Store, include_proposed: bool) -> Path | None:

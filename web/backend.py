@@ -3,11 +3,11 @@ serving: a build is picked up without a restart, so no answer outlives the build
 
 Each request pins one Backend (flask.g), so a page never mixes two builds. The `current` link of
 the data directory is checked at most ten times a second, on requests and, in `kgqa serve`, by a
-watching thread (a new build is opened before anyone asks for it); a new build is opened in a background
-thread while the old one keeps serving, then swapped in whole as soon as its engine and query
-workers have opened it on disk (seconds at a million triples); the workers then copy it into
-memory in the background. The old query workers are closed once queries pinned to them are past
-their time limit.
+watching thread (a new build is opened before anyone asks for it); a new build is opened in a
+background thread while the old one keeps serving, then swapped in whole as soon as its engine
+and query workers have opened it on disk (about a second at a million triples); the workers then
+copy it into memory in the background. The old query workers are closed once queries pinned to
+them are past their time limit.
 """
 
 from __future__ import annotations
