@@ -97,7 +97,7 @@ class CitationSelector:
             chosen = _cover(pool, paired, lambda c: self._covers(intent, it, c))
         else:
             groups, tier = self._sides(it, pool + [c for c in paired if c not in pool])
-            chosen = _turns(groups, tier, paired)
+            chosen = _turns(groups, tier, paired, self._reconciling(disagreements))
         shown: list[Candidate] = []
         sides: list[Side] = []
         for (label, cls), members in groups.items():
@@ -111,7 +111,9 @@ class CitationSelector:
 
     def _widened(self, d: Disagreement, shown: list[Candidate]) -> Disagreement:
         """A disagreement across the sources with, after its pair, the first cited claim on one
-        of its sides of every other cited source: with many sources, each that takes part."""
+        of its sides of every other cited source (with many sources, each that takes part), then
+        each cited claim on a side that holds only under a condition that may reconcile it (a
+        hard run against an easy one), with those conditions."""
         row = self.catalog.row(d.id)
         if row is None or d.within_source:
             return d
@@ -122,7 +124,26 @@ class CitationSelector:
             if c.claim in row.side_of and c.slug not in taken:
                 taken.add(c.slug)
                 more.append(c.claim)
-        return replace(d, claims=(*d.claims, *more)) if more else d
+        conditions = set(d.reconciling_caveats)
+        for c in shown:
+            held = c.limits & set(row.caveats)
+            if c.claim in row.side_of and held:
+                conditions |= held
+                if c.claim not in d.claims and c.claim not in more:
+                    more.append(c.claim)
+        caveats = tuple(x for x in row.caveats if x in conditions)
+        return replace(d, claims=(*d.claims, *more), reconciling_caveats=caveats)
+
+    def _reconciling(self, disagreements: tuple[Disagreement, ...]) -> frozenset[str]:
+        """The claims on a side of the disagreement across the sources that hold only under a
+        condition that may reconcile it (an easy run against a hard one): a side's second
+        citation is one of them when it can be."""
+        cross = next((d for d in disagreements if not d.within_source), None)
+        row = self.catalog.row(cross.id) if cross is not None else None
+        if row is None:
+            return frozenset()
+        facets = self.catalog.facets
+        return frozenset(c for c in row.side_of if not facets[c].limits.isdisjoint(row.caveats))
 
     def _disputed_first(
         self, pool: list[Candidate], disagreements: tuple[Disagreement, ...]
@@ -368,12 +389,14 @@ def _turns(
     groups: dict[tuple[str, str], list[Candidate]],
     tier: dict[tuple[str, str], int],
     first: list[Candidate],
+    reconciling: frozenset[str] = frozenset(),
 ) -> set[Candidate]:
     """Three to five claims, and from ONE_EACH_FROM sources up one of every source that speaks,
     up to MOST_SOURCES claims in all (the best-ranked sources first):
     `first` (both sides of a disagreement); the best of each side that answers the question, and
     of each source not yet cited (a claim that takes a side before one that takes none); a second
-    of each such side, from the source cited least so far (the best-scored seconds first); then
+    of each such side, from the source cited least so far, one of the `reconciling` claims
+    before others (the best-scored seconds first); then
     the best of each other side (advice beside effects, claims that take no side), then turns."""
     chosen: list[Candidate] = []
     taken: set[str] = set()  # the claims chosen (a set: a side may have hundreds of claims)
@@ -404,10 +427,14 @@ def _turns(
     def cited_from(c: Candidate) -> int:
         return sum(x.slug == c.slug for x in chosen)
 
-    def second(group: list[Candidate]) -> Candidate:
-        """The best of the side's claims not chosen, from the source cited least so far."""
+    def second(group: list[Candidate]) -> tuple[Candidate, float]:
+        """The side's claim not chosen from the source cited least so far, one that shows where
+        the dispute may dissolve first, and the score of the best such claim (which orders the
+        sides' seconds)."""
         left = [(cited_from(c), i) for i, c in enumerate(group) if c.claim not in taken]
-        return group[min(left)[1]]
+        fewest = min(left)[0]
+        shown = min((group[i].claim not in reconciling, i) for n, i in left if n == fewest)[1]
+        return group[shown], group[min(left)[1]].score
 
     seconds = [  # a second of each side
         second(group)
@@ -415,9 +442,9 @@ def _turns(
         if sum(c.claim in taken for c in group) < 2 and any(c.claim not in taken for c in group)
     ]
     while seconds:  # the best-scored first
-        best = min(seconds, key=lambda c: (cited_from(c), -c.score))
+        best = min(seconds, key=lambda pair: (cited_from(pair[0]), -pair[1]))
         seconds.remove(best)
-        add(best)
+        add(best[0])
     for group in rest:
         add(group[0])
     for c in _interleave(main) + _interleave(rest):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rdflib import URIRef
+
 from kg.disagreements import VERDICT_KINDS
 from kg.ontology import Ontology
 from kg.positions import DIRECT, STRENGTH, slug
@@ -286,18 +288,33 @@ class Summariser:
         return f"{self.words.many.format(count=count, sources=names)} {phrase}"
 
     def _reconcile(self, d: Disagreement, citations: tuple[Candidate, ...]) -> str:
+        """What may reconcile the sides, from the cited claims' conditions: two that oppose one
+        another ("a hard run versus an easy run") before any other two."""
         by_iri = {c.claim: c for c in citations}
-        phrases = []
-        for claim in d.claims:
-            c = by_iri.get(claim)
-            if c is None:
-                continue
-            for caveat in sorted(set(d.reconciling_caveats) & c.caveats):
-                phrases.append(self.words.condition(slug(caveat), self.label(caveat)))
-        phrases = list(dict.fromkeys(phrases))
-        if not phrases:
+        found = [
+            caveat
+            for claim in d.claims
+            if claim in by_iri
+            for caveat in sorted(set(d.reconciling_caveats) & by_iri[claim].caveats)
+        ]
+        found = list(dict.fromkeys(found))
+        if not found:
             return ""
-        return self.words.reconcile.format(conditions=" versus ".join(phrases[:2]))
+        opposed = [
+            (a, b) for i, a in enumerate(found) for b in found[i + 1 :] if self._opposed(a, b)
+        ]
+        words = [self.words.condition(slug(c), self.label(c)) for c in found]
+        if opposed:
+            one, other = (self.words.condition(slug(c), self.label(c)) for c in opposed[0])
+            conditions = self.words.versus.format(one=one, other=other)
+        elif len(words) > 1 and words[0] != words[1]:
+            conditions = self.words.either.format(one=words[0], other=words[1])
+        else:
+            conditions = words[0]
+        return self.words.reconcile.format(conditions=conditions)
+
+    def _opposed(self, a: str, b: str) -> bool:
+        return URIRef(b) in self.ontology.opposed(URIRef(a))
 
     def _figures(self, citations: tuple[Candidate, ...], told: str) -> list[str]:
         """The figures of the cited quotes the sentences so far leave out, per source."""

@@ -41,6 +41,8 @@ class Wording:
     hedges: dict[str, str]  # how firmly a passage says it, by hedge slug
     conditions: dict[str, str]
     reconcile: str
+    versus: str  # two opposed conditions: "a hard run versus an easy run"
+    either: str  # two conditions that do not oppose
     no_figure: str
     figures: str
     lexical: str
@@ -109,6 +111,8 @@ def wording() -> Wording:
         hedges={str(k): str(v) for k, v in data["hedges"].items()},
         conditions={str(k): str(v) for k, v in data["conditions"].items()},
         reconcile=str(data["reconcile"]),
+        versus=str(data["versus"]),
+        either=str(data["either"]),
         no_figure=str(data["no_figure"]),
         figures=str(data["figures"]),
         lexical=str(data["lexical"]),

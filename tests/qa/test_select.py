@@ -110,3 +110,29 @@ def test_an_option_several_sources_name_cites_each(engine: Engine) -> None:
         c.slug for c in found.citations if "injury-prevention" in goals_of(engine, [c.claim])
     }
     assert on_injury == {"000", "001"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["do the two articles disagree on recovery?", "is running after leg day bad for recovery?"],
+)
+def test_a_side_s_second_citation_shows_where_the_dispute_may_dissolve(
+    engine: Engine, question: str
+) -> None:
+    """Debunking's side on recovery is cited twice: its most general passage, then one that holds
+    only for a hard run (what may reconcile it with "running speeds recovery"), which the
+    disagreement then lists with that condition."""
+    found = selection(engine, question)
+    cross = next(d for d in found.disagreements if not d.within_source)
+    row = engine.catalog.row(cross.id)
+    assert row is not None
+    facets = engine.catalog.facets
+    conditional = [
+        c.claim
+        for c in found.citations
+        if c.claim in row.side_of and not facets[c.claim].limits.isdisjoint(row.caveats)
+    ]
+    assert conditional
+    assert set(conditional) <= set(cross.claims)
+    named = {x for c in conditional for x in facets[c].limits & set(row.caveats)}
+    assert named <= set(cross.reconciling_caveats)

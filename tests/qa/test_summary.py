@@ -119,3 +119,21 @@ def test_a_source_s_verdict_on_whether_to_do_it_is_its_most_general_advice(
         "000": "concl-running-not-best-choice",
         "001": "intro-absolutely-beneficial",
     }
+
+
+@pytest.mark.parametrize(
+    ("question", "joined"),
+    [
+        ("do the two articles disagree on recovery?", " versus "),  # a moderate pace, a hard run
+        ("is it smart to do cardio on leg day", " or "),  # a hard run, fresh legs
+    ],
+)
+def test_what_may_reconcile_the_sides_is_said_in_plain_words(
+    engine: Engine, question: str, joined: str
+) -> None:
+    """Two opposed conditions are set against each other ("a hard run versus an easy run"); two
+    that do not oppose, never."""
+    summary = engine.ask(question).summary
+    reconcile = next(s for s in summary.split(". ") if "come down to" in s)
+    assert joined in reconcile
+    assert ("versus" in reconcile) == (joined == " versus ")
