@@ -111,26 +111,23 @@ class CitationSelector:
 
     def _widened(self, d: Disagreement, shown: list[Candidate]) -> Disagreement:
         """A disagreement across the sources with, after its pair, the first cited claim on one
-        of its sides of every other cited source (with many sources, each that takes part), then
-        each cited claim on a side that holds only under a condition that may reconcile it (a
-        hard run against an easy one), with those conditions."""
+        of its sides of every other cited source (with many sources, each that takes part); its
+        reconciling conditions are also those under which a cited claim on a side holds (a hard
+        run against an easy one)."""
         row = self.catalog.row(d.id)
         if row is None or d.within_source:
             return d
         facets = self.catalog.facets
         taken = {facets[c].slug for c in d.claims}
         more: list[str] = []
-        for c in shown:
-            if c.claim in row.side_of and c.slug not in taken:
-                taken.add(c.slug)
-                more.append(c.claim)
         conditions = set(d.reconciling_caveats)
         for c in shown:
-            held = c.limits & set(row.caveats)
-            if c.claim in row.side_of and held:
-                conditions |= held
-                if c.claim not in d.claims and c.claim not in more:
-                    more.append(c.claim)
+            if c.claim not in row.side_of:
+                continue
+            conditions |= c.limits & set(row.caveats)
+            if c.slug not in taken:
+                taken.add(c.slug)
+                more.append(c.claim)
         caveats = tuple(x for x in row.caveats if x in conditions)
         return replace(d, claims=(*d.claims, *more), reconciling_caveats=caveats)
 

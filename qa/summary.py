@@ -288,14 +288,14 @@ class Summariser:
         return f"{self.words.many.format(count=count, sources=names)} {phrase}"
 
     def _reconcile(self, d: Disagreement, citations: tuple[Candidate, ...]) -> str:
-        """What may reconcile the sides, from the cited claims' conditions: two that oppose one
-        another ("a hard run versus an easy run") before any other two."""
+        """What may reconcile the sides, from the cited claims' conditions (the pair's first): two
+        that oppose one another ("a hard run versus an easy run") before any other two."""
         by_iri = {c.claim: c for c in citations}
-        found = [
+        claims = [by_iri[x] for x in d.claims if x in by_iri]
+        found = [  # the pair's first, then those of the other cited claims
             caveat
-            for claim in d.claims
-            if claim in by_iri
-            for caveat in sorted(set(d.reconciling_caveats) & by_iri[claim].caveats)
+            for c in claims + [c for c in citations if c not in claims]
+            for caveat in sorted(set(d.reconciling_caveats) & c.caveats)
         ]
         found = list(dict.fromkeys(found))
         if not found:
