@@ -107,17 +107,28 @@ def engine_start_s(data_dir: Path) -> dict[str, float | bool]:
     return found
 
 
-def cold_first_answer_s(question: str, data_dir: Path) -> float:
-    """Seconds from starting a new `kgqa ask --json` process on data_dir to its first answer."""
+# The floor a cold `kgqa ask` is held to: a new Python process that loads spaCy's blank English.
+FLOOR = "import spacy; spacy.blank('en'); print('{}', flush=True)"
+
+
+def cold_first_answer_s(question: str, data_dir: Path) -> tuple[float, float]:
+    """Seconds from starting a new `kgqa ask --json` process on data_dir to its first answer, and
+    to its end (when a shell would prompt again)."""
     kgqa = str(Path(sys.executable).parent / "kgqa")
     env = dict(os.environ, KGQA_DATA_DIR=str(data_dir))
+    return _first_line_s([kgqa, "ask", "--json", question], env)
+
+
+def cold_floor_s() -> tuple[float, float]:
+    """The same two figures for the floor: a new Python process that loads spaCy's blank
+    English and prints a line."""
+    return _first_line_s([sys.executable, "-c", FLOOR], dict(os.environ))
+
+
+def _first_line_s(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     began = time.perf_counter()
     with subprocess.Popen(
-        [kgqa, "ask", "--json", question],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
         limit = threading.Timer(COLD_LIMIT_S, process.kill)
         limit.start()
@@ -126,8 +137,9 @@ def cold_first_answer_s(question: str, data_dir: Path) -> float:
             answer = process.stdout.readline()
             seconds = time.perf_counter() - began
             _, errors = process.communicate()
+            ended = time.perf_counter() - began
         finally:
             limit.cancel()
     if process.returncode != 0 or not answer.startswith("{"):
-        raise KgqaError(f"kgqa ask failed ({process.returncode}): {errors.strip()[-200:]}")
-    return seconds
+        raise KgqaError(f"{argv[0]} failed ({process.returncode}): {errors.strip()[-200:]}")
+    return seconds, ended

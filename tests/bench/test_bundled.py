@@ -11,6 +11,7 @@ KEYS = {
     "triples", "questions", "rounds", "engine_start_s", "warm_p50_ms", "warm_p95_ms",
     "worst_question_p95_ms", "per_question", "cold_first_answer_s_median",
     "cold_first_answer_s_min", "cold_runs", "engine_start_afresh_s", "engine_start_runs_s",
+    "cold_end_s_median", "floor_first_line_s_median", "floor_end_s_median", "cold_over_floor_s",
 }  # fmt: skip
 
 
@@ -39,6 +40,10 @@ def test_bundled_bench_reports_warm_and_cold_latency(tmp_path: Path) -> None:
     assert f["engine_start_from_saved"] is True  # new processes started from the saved data
     assert 0 < f["engine_start_s"] == min(f["engine_start_runs_s"])
     assert 0.1 < f["cold_first_answer_s_min"] <= f["cold_first_answer_s_median"] < 120
+    assert f["cold_first_answer_s_median"] <= f["cold_end_s_median"]
+    assert 0.1 < f["floor_first_line_s_median"] <= f["floor_end_s_median"] < 120
+    over = f["cold_first_answer_s_median"] - f["floor_first_line_s_median"]
+    assert abs(f["cold_over_floor_s"] - over) < 0.002
     assert (work / "data").is_dir()  # --work-dir keeps the build
 
 
