@@ -126,12 +126,15 @@ class ConceptMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._patterns: list[tuple[str, Doc]] = []
+        docs: dict[str, list[Doc]] = {}  # by match id: one add per id, not per variant
         for pattern in label_patterns(nlp, labels) if patterns is None else patterns:
             doc = pattern.doc(nlp)
             self.labels.setdefault(pattern.match_id, []).append(pattern.label)
-            self.exact.add(pattern.match_id, [doc])
-            self.lemma.add(pattern.match_id, [doc])
+            docs.setdefault(pattern.match_id, []).append(doc)
             self._patterns.append((pattern.match_id, doc))
+        for match_id, variants in docs.items():
+            self.exact.add(match_id, variants)
+            self.lemma.add(match_id, variants)
 
     def extra_matchers(self, doc: Doc) -> list[tuple[str, PhraseMatcher | Matcher]]:
         """Matchers beyond exact and lemma for this text (none here; qa adds a fuzzy one)."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 
 import kgqa_cli
+from tests.conftest import Built, run_kgqa
 
 PACKAGES = ("kg.cli", "qa.cli", "ingest.cli", "ingest.review_cli", "web.cli", "bench.cli")
 
@@ -28,3 +30,20 @@ def test_kgqa_ask_imports_neither_the_build_nor_ingest_the_web_app_or_the_bench(
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == []
+
+
+def test_ask_ends_without_teardown_yet_writes_all_it_answers(built: Built) -> None:
+    """`kgqa ask` ends the process once its output is flushed (WRITE_NOTHING): every answer of
+    many is written whole, and a question that fails still gives exit status 2."""
+    asked = [f"is running after leg day good for recovery? ({n})" for n in range(40)]
+    done = run_kgqa("ask", "--json", *asked, data_dir=built.data_dir)
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["question"] for a in answers] == asked
+    assert all(a["citations"] for a in answers)
+    failed = run_kgqa("ask", "--json", asked[0], " ", data_dir=built.data_dir)
+    assert failed.returncode == 2
+    assert [json.loads(line)["status"] for line in failed.stdout.splitlines()] == [
+        "answered",
+        "error",
+    ]
