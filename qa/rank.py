@@ -35,9 +35,12 @@ WEIGHTS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, slots=True)
 class Candidate:
-    """One claim returned by the query, with what ranking and citing need."""
+    """One claim returned by the query, with what ranking and citing need; an answer ranks a claim
+    once, so a candidate is its claim (equal and hashed by it: selection compares hundreds). Not
+    frozen: a ranking makes hundreds, and a frozen dataclass sets each field the slow way; nothing
+    changes one once made."""
 
     claim: str
     kind: str
@@ -61,6 +64,12 @@ class Candidate:
     source_iri: str = ""
     score: float = 0.0
     reviewed: bool = True  # False for a proposed claim (answers include those only when asked)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Candidate) and other.claim == self.claim
+
+    def __hash__(self) -> int:
+        return hash(self.claim)
 
 
 def _overlap(table: ScoreTable, field: str, asked: tuple[str, ...], ontology: Ontology) -> Column:

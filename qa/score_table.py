@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping
 from itertools import chain
 from typing import Any
@@ -26,6 +27,7 @@ from qa.catalog import Facets
 WORD = re.compile(r"[a-z0-9]+")
 Rows = npt.NDArray[np.intp]
 Column = npt.NDArray[np.float64]
+ROWS_KEPT = 32  # the rows of this many sets of claims, the latest used kept
 
 
 def _postings(values: list[Collection[str]]) -> dict[str, Rows]:
@@ -79,6 +81,8 @@ class ScoreTable:
         self.goal_count = np.array([len(f.goals) for f in rows], dtype=np.float64)
         self.limit_count = np.array([len(f.limits) for f in rows], dtype=np.float64)
         self.size = size
+        self._rows: OrderedDict[frozenset[str], Rows] = OrderedDict()
+        self._rows_lock = threading.Lock()
         self.disputed = self.rows(disputed & self.all)
 
     @staticmethod
@@ -93,7 +97,26 @@ class ScoreTable:
 
     def rows(self, claims: Collection[str]) -> Rows:
         """The rows of the claims (all of the table's claims or some), ascending (so in tie-break
-        order). Most of the claims are found as all but the others."""
+        order), not to be changed. A frozenset's are kept (ROWS_KEPT): a selector returns the same
+        set for many questions (every claim disputed, for those that name nothing), and looking
+        up ten thousand claims takes milliseconds; a kept set is found by identity first."""
+        if not isinstance(claims, frozenset):
+            return self._find_rows(claims)
+        with self._rows_lock:
+            found = self._rows.get(claims)
+            if found is not None:
+                self._rows.move_to_end(claims)
+                return found
+        found = self._find_rows(claims)
+        found.flags.writeable = False
+        with self._rows_lock:
+            self._rows[claims] = found
+            if len(self._rows) > ROWS_KEPT:
+                self._rows.popitem(last=False)
+        return found
+
+    def _find_rows(self, claims: Collection[str]) -> Rows:
+        """Most of the claims are found as all but the others."""
         if len(claims) * 2 <= self.size:
             found = np.fromiter(map(self.row.__getitem__, claims), dtype=np.intp, count=len(claims))
             found.sort()

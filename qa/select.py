@@ -131,16 +131,16 @@ class CitationSelector:
         caveats = tuple(x for x in row.caveats if x in conditions)
         return replace(d, claims=(*d.claims, *more), reconciling_caveats=caveats)
 
-    def _reconciling(self, disagreements: tuple[Disagreement, ...]) -> frozenset[str]:
-        """The claims on a side of the disagreement across the sources that hold only under a
-        condition that may reconcile it (an easy run against a hard one): a side's second
-        citation is one of them when it can be."""
+    def _reconciling(self, disagreements: tuple[Disagreement, ...]) -> Callable[[Candidate], bool]:
+        """Whether a claim is on a side of the disagreement across the sources and holds only
+        under a condition that may reconcile it (an easy run against a hard one): a side's second
+        citation is such a claim when it can be."""
         cross = next((d for d in disagreements if not d.within_source), None)
         row = self.catalog.row(cross.id) if cross is not None else None
         if row is None:
-            return frozenset()
-        facets = self.catalog.facets
-        return frozenset(c for c in row.side_of if not facets[c].limits.isdisjoint(row.caveats))
+            return lambda c: False
+        caveats, sides = frozenset(row.caveats), row.side_of
+        return lambda c: c.claim in sides and not c.limits.isdisjoint(caveats)
 
     def _disputed_first(
         self, pool: list[Candidate], disagreements: tuple[Disagreement, ...]
@@ -386,14 +386,14 @@ def _turns(
     groups: dict[tuple[str, str], list[Candidate]],
     tier: dict[tuple[str, str], int],
     first: list[Candidate],
-    reconciling: frozenset[str] = frozenset(),
+    reconciles: Callable[[Candidate], bool] = lambda c: False,
 ) -> set[Candidate]:
     """Three to five claims, and from ONE_EACH_FROM sources up one of every source that speaks,
     up to MOST_SOURCES claims in all (the best-ranked sources first):
     `first` (both sides of a disagreement); the best of each side that answers the question, and
     of each source not yet cited (a claim that takes a side before one that takes none); a second
-    of each such side, from the source cited least so far, one of the `reconciling` claims
-    before others (the best-scored seconds first); then
+    of each such side, from the source cited least so far, one that `reconciles` before others
+    (the best-scored seconds first); then
     the best of each other side (advice beside effects, claims that take no side), then turns."""
     chosen: list[Candidate] = []
     taken: set[str] = set()  # the claims chosen (a set: a side may have hundreds of claims)
@@ -430,7 +430,7 @@ def _turns(
         sides' seconds)."""
         left = [(cited_from(c), i) for i, c in enumerate(group) if c.claim not in taken]
         fewest = min(left)[0]
-        shown = min((group[i].claim not in reconciling, i) for n, i in left if n == fewest)[1]
+        shown = min((not reconciles(group[i]), i) for n, i in left if n == fewest)[1]
         return group[shown], group[min(left)[1]].score
 
     seconds = [  # a second of each side

@@ -9,7 +9,7 @@ import pytest
 
 from qa.engine import Engine
 from qa.rank import Candidate
-from qa.score_table import PendingTable
+from qa.score_table import ROWS_KEPT, PendingTable
 
 QUESTIONS = (
     "Does running after leg day help recovery?",
@@ -31,6 +31,22 @@ def test_rows_of_any_share_of_the_claims_are_theirs_ascending(engine: Engine, sh
     some = frozenset(random.Random(7).sample(claims, round(len(claims) * share)))
     assert table.rows(some).tolist() == sorted(table.row[c] for c in some)
     assert [table.claims[r] for r in table.rows(some)] == [c for c in table.claims if c in some]
+
+
+def test_a_set_of_claims_keeps_its_rows_read_only_and_a_list_is_looked_up(engine: Engine) -> None:
+    """A frozenset's rows are kept (a selector returns one set for many questions): asked again,
+    even as an equal set made anew, the same array, which nothing can change; the same claims as
+    a list are looked up afresh, with the same rows."""
+    table = engine.ranker.table
+    some = frozenset(sorted(table.all)[::3])
+    kept = table.rows(some)
+    assert table.rows(frozenset(sorted(some))) is kept
+    assert not kept.flags.writeable
+    fresh = table.rows(sorted(some))
+    assert fresh is not kept and fresh.tolist() == kept.tolist()
+    for n in range(ROWS_KEPT + 1):  # the least recently used go first
+        table.rows(frozenset(sorted(table.all)[n : n + 2]))
+    assert table.rows(some) is not kept
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
