@@ -23,8 +23,9 @@ from kg.errors import KgqaError
 
 EXIT_ERROR = 2
 # Start-up makes hundreds of thousands of objects that live as long as the process (spaCy's, the
-# engine's): collecting the young generation every 700 allocations, as Python does by default,
-# scans them over and over (50-70 ms of a cold `kgqa ask`). Collect every 50,000 instead.
+# engine's). With Python's default thresholds (a collection every 700 allocations, the older
+# generations every tenth and hundredth one) they are scanned again and again: tens of
+# milliseconds of a cold `kgqa ask`. These collect far less often; garbage cycles are rare here.
 COLLECT_EVERY = (50_000, 20, 100)
 # Commands that write nothing: once their output is flushed the process ends there, without the
 # interpreter's teardown of spaCy's objects (0.2 s, a fifth of a cold `kgqa ask`).

@@ -393,8 +393,8 @@ def _turns(
     `first` (both sides of a disagreement); the best of each side that answers the question, and
     of each source not yet cited (a claim that takes a side before one that takes none); a second
     of each such side, from the source cited least so far, one that `reconciles` before others
-    (the best-scored seconds first); then
-    the best of each other side (advice beside effects, claims that take no side), then turns."""
+    (the best-scored seconds first); then the best of each other side (advice beside effects,
+    claims that take no side), then turns."""
     chosen: list[Candidate] = []
     taken: set[str] = set()  # the claims chosen (a set: a side may have hundreds of claims)
     one_each = len({c.slug for g in groups.values() for c in g}) >= ONE_EACH_FROM
