@@ -89,8 +89,11 @@ class Engine:
         self.hints: tuple[Hint, ...]
         self.data: EngineData
         proposed = data.proposed_concepts if data else proposed_concept_triples(store)
-        reuse = previous is not None and previous.data.proposed_concepts == proposed
-        if previous is not None and reuse and not (ontology or hints):
+        if (
+            previous is not None
+            and previous.data.proposed_concepts == proposed
+            and not (ontology or hints)
+        ):
             self.ontology, self.hints = previous.ontology, previous.hints
         else:
             self.ontology = ontology or store_ontology(proposed)
@@ -118,7 +121,7 @@ class Engine:
         short_titles = {iri: s.short_title for iri, s in self.sources.items()}
         self.ranker = Ranker(self.catalog, self.ontology, short_titles, data.claim_words, data.idf)
         self.selector = CitationSelector(self.catalog, self.rules, self.labels)
-        self.summariser = Summariser(self.ontology, self.labels, len(self.sources))
+        self.summariser = Summariser(self.ontology, self.rules, self.labels, len(self.sources))
         self.coverage = self._coverage(data.coverage)
         self._answers: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
         self._answers_lock = threading.Lock()

@@ -120,23 +120,27 @@ class CitationSelector:
         facets = self.catalog.facets
         taken = {facets[c].slug for c in d.claims}
         more: list[str] = []
-        conditions = set(d.reconciling_caveats)
+        conditions, reconciling = set(d.reconciling_caveats), set(row.caveats)
         for c in shown:
             if c.claim not in row.side_of:
                 continue
-            conditions |= c.limits & set(row.caveats)
+            conditions |= c.limits & reconciling
             if c.slug not in taken:
                 taken.add(c.slug)
                 more.append(c.claim)
         caveats = tuple(x for x in row.caveats if x in conditions)
         return replace(d, claims=(*d.claims, *more), reconciling_caveats=caveats)
 
+    def _cross_row(self, disagreements: tuple[Disagreement, ...]) -> DisagreementRow | None:
+        """The row of the first disagreement across the sources, if any."""
+        cross = next((d for d in disagreements if not d.within_source), None)
+        return self.catalog.row(cross.id) if cross is not None else None
+
     def _reconciling(self, disagreements: tuple[Disagreement, ...]) -> Callable[[Candidate], bool]:
         """Whether a claim is on a side of the disagreement across the sources and holds only
         under a condition that may reconcile it (an easy run against a hard one): a side's second
         citation is such a claim when it can be."""
-        cross = next((d for d in disagreements if not d.within_source), None)
-        row = self.catalog.row(cross.id) if cross is not None else None
+        row = self._cross_row(disagreements)
         if row is None:
             return lambda c: False
         caveats, sides = frozenset(row.caveats), row.side_of
@@ -147,8 +151,7 @@ class CitationSelector:
     ) -> list[Candidate]:
         """A question that names no activity ("do they disagree about recovery?"): the claims
         on the activity disputed across the sources before those on others (an alternative)."""
-        cross = next((d for d in disagreements if not d.within_source), None)
-        row = self.catalog.row(cross.id) if cross is not None else None
+        row = self._cross_row(disagreements)
         if row is None:
             return pool
         return sorted(pool, key=lambda c: row.activity not in c.activities)
@@ -162,8 +165,7 @@ class CitationSelector:
         """The best candidate on each side of the disagreement across the sources: on whether to
         do it at all, the advice before the effects that argue for it; a claim that holds under no
         condition the question leaves unnamed before one that does."""
-        cross = next((d for d in disagreements if not d.within_source), None)
-        row = self.catalog.row(cross.id) if cross is not None else None
+        row = self._cross_row(disagreements)
         if row is None:
             return []
         top = ranked[:DISAGREEMENT_POOL]

@@ -14,11 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rdflib import URIRef
-
 from kg.disagreements import VERDICT_KINDS
 from kg.ontology import Ontology
-from kg.positions import DIRECT, STRENGTH, slug
+from kg.positions import DIRECT, STRENGTH, Rules, slug
 from kg.vocab import CONCEPT, KGQA
 from qa.answer import Disagreement, Verdict
 from qa.intents import INTENTS
@@ -95,8 +93,11 @@ def join_words(items: list[str]) -> str:
 class Summariser:
     """Writes answers' summaries in plain words (qa/data/wording.yaml, the ontology's labels)."""
 
-    def __init__(self, ontology: Ontology, labels: dict[str, str], sources: int) -> None:
+    def __init__(
+        self, ontology: Ontology, rules: Rules, labels: dict[str, str], sources: int
+    ) -> None:
         self.ontology = ontology
+        self.rules = rules
         self.labels = labels
         self.sources = sources
         self.words: Wording = wording()
@@ -301,7 +302,10 @@ class Summariser:
         if not found:
             return ""
         opposed = [
-            (a, b) for i, a in enumerate(found) for b in found[i + 1 :] if self._opposed(a, b)
+            (a, b)
+            for i, a in enumerate(found)
+            for b in found[i + 1 :]
+            if self.rules.opposed(slug(a), slug(b))
         ]
         words = [self.words.condition(slug(c), self.label(c)) for c in found]
         if opposed:
@@ -312,9 +316,6 @@ class Summariser:
         else:
             conditions = words[0]
         return self.words.reconcile.format(conditions=conditions)
-
-    def _opposed(self, a: str, b: str) -> bool:
-        return URIRef(b) in self.ontology.opposed(URIRef(a))
 
     def _figures(self, citations: tuple[Candidate, ...], told: str) -> list[str]:
         """The figures of the cited quotes the sentences so far leave out, per source."""
