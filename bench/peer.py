@@ -3,9 +3,10 @@ bench starts for the run, side by side with the embedded store.
 
 The Virtuoso (scripts/virtuoso, in a temporary folder, on free loopback ports) gets buffers sized
 from the build's quads and the free memory, and is loaded with its bulk loader (`ld_dir` +
-`rdf_loader_run`) from the build's N-Quads snapshot, one file per named graph, with the meta
-graph a push would write. Then, against (a) the embedded endpoint (measured by bench.run, beside
-raw pyoxigraph), (b) Virtuoso's own /sparql and (c) `kgqa serve` with KGQA_STORE on that Virtuoso:
+`rdf_loader_run`) from the build's N-Quads snapshot, one file per named graph, with the union
+graph and the meta graph a push would write. Then, against (a) the embedded endpoint (measured by
+bench.run, beside raw pyoxigraph), (b) Virtuoso's own /sparql, its default graph the union graph,
+and (c) `kgqa serve` with KGQA_STORE on that Virtuoso:
 the same queries (p50, p95, rows and a digest of the rows, compared), the same questions, the same
 wrk load. The server is stopped and its folder removed at the end, on errors and on Ctrl-C too.
 """
@@ -20,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -41,6 +42,7 @@ from bench.virtuoso import Virtuoso
 from kg.dumps import snapshot_path
 from kg.errors import KgqaError
 from kg.remote import META, meta_triples
+from kg.vocab import UNION_GRAPH
 
 PAGE_BYTES = 8192  # Virtuoso's buffer: one database page
 BYTES_PER_QUAD = 130  # database size per quad, measured: 1M quads -> ~122 MB (bench.peer)
@@ -62,30 +64,42 @@ def buffer_settings(quads: int, free_mb: float) -> dict[str, int]:
 
 def split_by_graph(snapshot: Path, folder: Path) -> dict[str, int]:
     """The snapshot's quads written one file per named graph (folder/gNNNNN.nq, appended to when
-    a graph comes back), for the bulk loader; quads per graph IRI. Every quad of a build is in a
-    named graph, its IRI the last term of the line."""
+    a graph comes back), and each file's triples again in the union graph (uNNNNN.nq: the
+    loader scopes blank node labels to a file, as a push scopes them to a request), for the bulk
+    loader; quads per graph IRI. Every quad of a build is in a named graph, its IRI the last
+    term of the line."""
     counts: dict[str, int] = {}
-    files: dict[str, Path] = {}
-    current, out = "", None  # the file of the graph being written
+    numbers: dict[str, int] = {}
+    current = ""  # the graph being written
+    files: list[TextIO] = []  # its file, and its file in the union graph
+    in_union = f" <{UNION_GRAPH}> .\n"
     try:
         with snapshot.open(encoding="utf-8") as lines:
             for line in lines:
                 head = line.rstrip().removesuffix(".").rstrip()
                 if not head or head.startswith("#"):
                     continue
-                graph = head.rpartition(" <")[2].removesuffix(">")
+                triple, _, graph = head.rpartition(" <")
+                graph = graph.removesuffix(">")
                 if graph != current:
-                    if out is not None:
-                        out.close()
-                    path = files.setdefault(graph, folder / f"g{len(files):05}.nq")
-                    out, current = path.open("a", encoding="utf-8"), graph
-                assert out is not None
-                out.write(line)
+                    _close(files)
+                    number = numbers.setdefault(graph, len(numbers))
+                    files = [
+                        (folder / f"{kind}{number:05}.nq").open("a", encoding="utf-8")
+                        for kind in ("g", "u")
+                    ]
+                    current = graph
+                files[0].write(line)
+                files[1].write(triple + in_union)
                 counts[graph] = counts.get(graph, 0) + 1
     finally:
-        if out is not None:
-            out.close()
+        _close(files)
     return counts
+
+
+def _close(files: list[TextIO]) -> None:
+    for file in files:
+        file.close()
 
 
 def bulk_load(virtuoso: Virtuoso, snapshot: Path, build_id: str) -> dict[str, Any]:
@@ -148,13 +162,16 @@ def run_peer(
     """The peer stage, with the embedded endpoint (server) still running."""
     snapshot = snapshot_path(build_dir)
     quads = sum(1 for _ in snapshot.open("rb"))
-    settings = buffer_settings(quads, available_mb())
+    settings = buffer_settings(2 * quads, available_mb())  # the graphs and their union
     with terminate_as_interrupt(), Virtuoso(settings) as virtuoso:
         figures: dict[str, Any] = {"engine": virtuoso.version(), "settings": settings}
         figures["folder"], figures["pid"] = str(virtuoso.folder), virtuoso.pid
         figures |= bulk_load(virtuoso, snapshot, build_dir.name)
         direct = time_queries(
-            queries(), sparql_get(virtuoso.http_port), opts.query_runs, keep_errors=True
+            queries(),
+            sparql_get(virtuoso.http_port, str(UNION_GRAPH)),
+            opts.query_runs,
+            keep_errors=True,
         )
         by_target = {"oxigraph": raw, "endpoint": endpoint, "virtuoso": direct}
         with tempfile.TemporaryDirectory(prefix="kgqa-peer-") as empty:
@@ -247,7 +264,11 @@ def peer_load(
     /sparql on kgqa over Virtuoso."""
     base = f"http://127.0.0.1:{virtuoso.http_port}"
     return {
-        "virtuoso": {"sparql": run_wrk(base, sparql_paths(answered), seconds, accept=RESULTS_JSON)},
+        "virtuoso": {
+            "sparql": run_wrk(
+                base, sparql_paths(answered, str(UNION_GRAPH)), seconds, accept=RESULTS_JSON
+            )
+        },
         "kgqa_virtuoso": {
             "api_ask": run_wrk(over.url, ask_paths(), seconds),
             "sparql": run_wrk(over.url, sparql_paths(answered), seconds, accept=RESULTS_JSON),

@@ -207,9 +207,15 @@ def http_get(port: int, path: str, accept: str = "application/json") -> bytes:
     return body
 
 
-def sparql_get(port: int) -> Callable[[str], bytes]:
-    """A query's SPARQL JSON results from the /sparql of a server on a loopback port, by GET."""
-    return lambda text: http_get(port, "/sparql?query=" + quote(text), RESULTS_JSON)
+def sparql_get(port: int, default_graph: str | None = None) -> Callable[[str], bytes]:
+    """A query's SPARQL JSON results from the /sparql of a server on a loopback port, by GET
+    (with `default_graph` as its default-graph-uri, when given)."""
+    return lambda text: http_get(port, _sparql_path(text, default_graph), RESULTS_JSON)
+
+
+def _sparql_path(text: str, default_graph: str | None) -> str:
+    dataset = "" if default_graph is None else "&default-graph-uri=" + quote(default_graph)
+    return "/sparql?query=" + quote(text) + dataset
 
 
 def _p50(times: list[float]) -> float:
@@ -320,8 +326,8 @@ def ask_paths() -> list[str]:
     return ["/api/ask?q=" + quote(q) for q in questions()]
 
 
-def sparql_paths(names: list[str]) -> list[str]:
-    return ["/sparql?query=" + quote(queries()[name]) for name in names]
+def sparql_paths(names: list[str], default_graph: str | None = None) -> list[str]:
+    return [_sparql_path(queries()[name], default_graph) for name in names]
 
 
 def touch_one_source(corpus: Path) -> None:

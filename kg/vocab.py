@@ -81,6 +81,7 @@ class KGQA(DefinedNamespace):
     rank: URIRef
     topic: URIRef
     buildId: URIRef
+    unionGraph: URIRef
     partOf: URIRef
     contributesTo: URIRef
     # question cues, in qa/data/hints.ttl (not in the graph)
@@ -134,6 +135,8 @@ FLAGS_GRAPH = GRAPH["flags"]
 FLAG = Namespace(BASE + "flag/")
 # On a remote endpoint: the build id and the list of the build's graphs (kg.remote).
 META_GRAPH = GRAPH["meta"]
+# On a remote endpoint: every triple of the build's graphs in one graph, its union default graph.
+UNION_GRAPH = GRAPH["union"]
 
 
 def source_graph(slug: str) -> URIRef:

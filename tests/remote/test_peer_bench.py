@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from bench.measure import start_ticks
@@ -14,6 +15,7 @@ from bench.peer import buffer_settings, compare_queries, split_by_graph, table_l
 from bench.run import queries
 from bench.virtuoso import virtuoso_installed
 from kg.resources import bundled_corpus
+from kg.vocab import UNION_GRAPH
 from tests.conftest import run_kgqa
 
 TARGETS = {"oxigraph", "endpoint", "virtuoso", "kgqa_virtuoso"}
@@ -67,8 +69,18 @@ def test_snapshot_is_split_one_file_per_graph(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     counts = split_by_graph(snapshot, tmp_path / "out")
     assert counts == {"https://e.org/g1": 2, "https://e.org/g2": 2}
-    written = sorted(p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("*.nq"))
+    written = sorted(p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("g*.nq"))
     assert written == sorted([lines[0] + lines[3], lines[1] + lines[2]])
+    # each graph's triples again in the union graph, in a file of their own (blank node labels
+    # are scoped to a file by the loader, so the union's _:b1 is one node, as in g2)
+    unions = [
+        list(ox.parse(path=str(p), format=ox.RdfFormat.N_QUADS))
+        for p in sorted((tmp_path / "out").glob("u*.nq"))
+    ]
+    assert [len(u) for u in unions] == [2, 2]
+    assert {q.graph_name.value for u in unions for q in u} == {str(UNION_GRAPH)}
+    assert [q.object for q in unions[0]] == [ox.Literal("a <https://e.org/x> . b"),
+                                             ox.NamedNode("https://e.org/o")]  # fmt: skip
 
 
 def test_a_row_mismatch_is_reported() -> None:

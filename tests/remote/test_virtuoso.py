@@ -54,7 +54,7 @@ SELECTS = {
     "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
     # only a query with a GRAPH pattern is sent the build's graphs as named graphs
     "graphs, lower case": "select ?g (count(*) as ?n) where { graph ?g { ?s a ?t } } group by ?g",
-    "no graph pattern": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }  # GRAPH only in a comment",
+    "no graph pattern": "SELECT (COUNT(*) AS ?n) WHERE { ?s kgqa:claimId ?id }  # GRAPH in a comment",
 }
 
 
@@ -142,6 +142,24 @@ def test_push_records_the_build_and_its_graphs(remote: RemoteStore, store: Embed
 def test_select_gives_the_same_rows(name: str, remote: RemoteStore, store: EmbeddedStore) -> None:
     query = with_prefixes(SELECTS[name])
     assert rows(remote.query(query)) == rows(store.query(query))
+
+
+def test_the_default_graph_is_the_merge_of_the_build_s_graphs(
+    remote: RemoteStore, store: EmbeddedStore
+) -> None:
+    """Over the endpoint, a triple two graphs state (an effect two sources claim) is in the
+    default graph once, as SPARQL defines it; the embedded store's union counts it per graph."""
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    distinct = (
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    merged, embedded = (int(store.select(q)[0]["n"].value) for q in (distinct, count))
+    assert merged < embedded  # the bundled sources share effects
+    assert int(remote.select(count)[0]["n"].value) == merged
+    effects = "SELECT ?e WHERE { ?e a kgqa:Effect }"
+    assert rows(remote.query(with_prefixes(effects))) == Counter(
+        set(rows(store.query(with_prefixes(effects))))
+    )
 
 
 def test_every_graph_round_trips_exactly(remote: RemoteStore, store: EmbeddedStore) -> None:
@@ -333,6 +351,36 @@ def test_push_drops_the_previous_build_s_other_graphs_unless_told(scratch: str) 
     assert remote.graphs == (second,)
     gone = remote.query(f"SELECT * WHERE {{ GRAPH <{first}> {{ ?s ?p ?o }} }}")
     assert list(cast(ox.QuerySolutions, gone)) == []
+
+
+def test_the_default_graph_follows_each_push(scratch: str) -> None:
+    """The union graph holds the pushed graphs' triples, the kept graphs' too, and nothing of a
+    graph replaced or dropped; its blank nodes are the graphs' own."""
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    first, second = (f"https://w3id.org/kgqa/graph/test/{n}" for n in ("one", "two"))
+    blank = ox.BlankNode()
+    listed = "SELECT ?o WHERE { ?s ?p ?o }"
+
+    def default_graph() -> list[str]:
+        return sorted(str(r["o"]) for r in RemoteStore(scratch).select(listed))
+
+    push_dataset(
+        scratch,
+        {first: [ox.Triple(s, p, ox.Literal("a"))], second: [ox.Triple(s, p, ox.Literal("b"))]},
+        build_id="1",
+    )
+    assert default_graph() == ['"a"', '"b"']
+    push_dataset(
+        scratch,
+        {second: [ox.Triple(s, p, blank), ox.Triple(blank, p, ox.Literal("c"))]},
+        build_id="2",
+        keep_other_graphs=True,
+    )
+    assert [o for o in default_graph() if not o.startswith("_:")] == ['"a"', '"c"']
+    joined = "SELECT ?o WHERE { ?s ?p ?b . GRAPH ?g { ?b ?p ?o } }"
+    assert [r["o"].value for r in RemoteStore(scratch).select(joined)] == ["c"]
+    push_dataset(scratch, {first: [ox.Triple(s, p, ox.Literal("d"))]}, build_id="3")
+    assert default_graph() == ['"d"']
 
 
 BOUND = "SELECT ?iri ?p ?o WHERE { ?iri ?p ?o }"
