@@ -1,6 +1,8 @@
 """The ontology's labels as spaCy matchers: one piece of code for questions (qa) and proposals (ingest).
 
-spaCy's blank English pipeline with the lookup lemmatizer (spacy-lookups-data; no model download).
+spaCy's blank English pipeline with the lemmas of spacy-lookups-data's lookup table (no model
+download), set by a component of ours: spaCy's own lookup lemmatizer sets the same lemmas, but
+first hashes the table's 41,582 entries into a spaCy `Table`, 0.045 s of every `kgqa ask`.
 Every label (skos:prefLabel, skos:altLabel, or any other text a caller hands in) becomes two
 patterns: its lower case and its lemmas, so "legs", "jogs" and "ran" match. A label that ends in
 punctuation (a title ending "?") also matches without it. Where matches overlap the longest wins.
@@ -11,17 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import spacy
+import spacy_lookups_data  # type: ignore[import-untyped]
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import load_language_data
 
 from kg.ontology import Ontology
 
 TRAILING_PUNCTUATION = "?!.:;,"
 PRIORITY = {"exact": 0, "lemma": 1, "fuzzy": 2}
 LABELLED_KINDS = ("activity", "goal", "caveat", "direction", "intent")
+LEMMA_COMPONENT = "kgqa_lemmas"
 
 
 @dataclass(frozen=True)
@@ -47,11 +53,28 @@ class Mention:
     sense: str = "label"  # label, or the sense of the cue that matched (qa.hints)
 
 
+@lru_cache(maxsize=1)
+def lemma_lookup() -> dict[str, str]:
+    """spacy-lookups-data's English lemma lookup table (a word -> its lemma), as a dict."""
+    table = load_language_data(spacy_lookups_data.en["lemma_lookup"])
+    assert isinstance(table, dict)
+    return table
+
+
+@Language.component(LEMMA_COMPONENT)
+def lookup_lemmas(doc: Doc) -> Doc:
+    """Each token's lemma as spaCy's lemmatizer in lookup mode sets it: the table's entry for the
+    token's text, else the text itself."""
+    table = lemma_lookup()
+    for token in doc:
+        token.lemma_ = table.get(token.text, token.text)
+    return doc
+
+
 def english_pipeline() -> Language:
-    """spacy.blank('en') with the lookup lemmatizer from spacy-lookups-data; no model download."""
+    """spacy.blank('en') with the lookup table's lemmas; no model download."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
+    nlp.add_pipe(LEMMA_COMPONENT)
     return nlp
 
 
@@ -100,7 +123,7 @@ def label_patterns(nlp: Language, labels: Iterable[Label]) -> list[Pattern]:
         text = label.text.lower().strip()
         for variant in {text, text.rstrip(TRAILING_PUNCTUATION).strip()} - {""}:
             unique.setdefault((f"{label.kind}\t{label.key}\t{label.sense}", variant), label)
-    only_lemmas = [name for name in nlp.pipe_names if name != "lemmatizer"]
+    only_lemmas = [name for name in nlp.pipe_names if name != LEMMA_COMPONENT]
     docs = nlp.pipe((text for _, text in unique), disable=only_lemmas)
     return [
         Pattern(
