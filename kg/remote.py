@@ -59,6 +59,7 @@ NO_GRAPH = str(GRAPH["none"])  # names an empty dataset part: no build has a gra
 MAX_HEADERS = 100_000
 ADDS_PER_REQUEST = 100  # kept graphs copied into the union graph by one update request
 BOOLEAN_LEXICAL = {"1": "true", "0": "false"}
+BOOLEAN_TYPE = str(XSD.boolean).encode()
 
 
 class RemoteStore:
@@ -128,7 +129,8 @@ class RemoteStore:
         """A query's answer in the format for its form (of `formats`, for SELECT/ASK and for
         CONSTRUCT/DESCRIBE): the endpoint's own bytes, passed through, when the engine here can
         read them and they hold at most `limit` rows (a SELECT is sent with LIMIT limit+1 when
-        its text takes one); otherwise read as `query` reads them and written with the cut."""
+        its text takes one); with more, those bytes read and written with the cut; otherwise
+        (an answer the engine here cannot read) asked again as `query` asks and written so."""
         form = self._form(sparql, True, bindings)
         wanted = formats[1] if form is ox.QueryTriples else formats[0]
         text = _with_base(with_prefixes(sparql)) + _values(bindings)
@@ -144,8 +146,12 @@ class RemoteStore:
             min(self.timeout, seconds),
             QueryError,
         )
-        if content_type == wanted.media_type and _count(body, wanted) <= limit:
-            return body, wanted, None
+        if content_type == wanted.media_type:
+            rows = _count(body, wanted)
+            if rows <= limit:
+                return body, wanted, None
+            if rows < float("inf"):  # past the cap: the rows that came are cut, not asked again
+                return serialize(_parsed(body, wanted), *formats, limit, seconds)
         return serialize(self.query(sparql, bindings=bindings, dataset=dataset), *formats,
                          limit, seconds)  # fmt: skip
 
@@ -205,6 +211,16 @@ def _count(body: bytes, fmt: Format) -> float:
         return sum(1 for _ in read) if isinstance(read, ox.QuerySolutions) else 0
     except (SyntaxError, ValueError, UnicodeError):
         return float("inf")
+
+
+def _parsed(body: bytes, fmt: Format) -> QueryResult:
+    """An answer in `fmt` that `_count` could read, read: triples through a memory store,
+    solutions with Virtuoso's boolean and blank node spellings made standard (JSON)."""
+    if fmt.rdf is not None:
+        return _triples(body, fmt.media_type)
+    if fmt.results == ox.QueryResultsFormat.JSON:
+        body = _normalised(body)
+    return ox.parse_query_results(body, format=fmt.results)
 
 
 def _with_base(query: str) -> str:
@@ -475,7 +491,10 @@ def _endpoint_message(error: urllib.error.HTTPError) -> str:
 
 
 def _normalised(body: bytes) -> bytes:
-    """SPARQL JSON results with Virtuoso's boolean values and blank node labels made standard."""
+    """SPARQL JSON results with Virtuoso's boolean values and blank node labels made standard;
+    as they are when they have neither (most answers: rewriting 10,000 rows takes 0.16 s)."""
+    if b'"bnode"' not in body and BOOLEAN_TYPE not in body:
+        return body
     data: dict[str, Any] = json.loads(body)
     for row in data.get("results", {}).get("bindings", []):
         for term in row.values():

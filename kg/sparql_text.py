@@ -9,6 +9,7 @@ keyword inside a literal (`"INSERT"`, `"SERVICE"`) counts for nothing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.errors import QueryError
 from kg.vocab import PREFIXES
@@ -32,6 +33,7 @@ MAX_NESTING = 256  # the parser recurses: about 2,000 nested groups overflow its
 OPENING, CLOSING = "{([", "})]"
 
 
+@lru_cache(maxsize=64)  # each request's query is looked at by several checks
 def code_of(query: str) -> str:
     """The query with strings, comments and the inside of IRIs blanked, every character kept
     in its place (line breaks stay, so positions match the query's)."""

@@ -498,3 +498,32 @@ def test_sparql_answers_pass_the_endpoint_s_own_bytes_through(
     body, _, cut = answer(remote, capped)
     assert cut is not None and cut.startswith("rows:")
     assert len(json.loads(body)["results"]["bindings"]) == 3
+    assert set(rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))) <= set(
+        embedded
+    )
+
+
+def test_past_the_cap_the_rows_that_came_are_cut_not_asked_for_again(
+    remote: RemoteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The endpoint is sent LIMIT cap+1; the answer is cut from those rows (a second request,
+    without the LIMIT, would fetch the whole result again). Booleans come out standard."""
+
+    def asked_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("asked the endpoint again")
+
+    monkeypatch.setattr(remote, "query", asked_again)
+    query = with_prefixes("SELECT ?claim ?needed WHERE { ?claim kgqa:sourceNeeded ?needed }")
+    job = QueryJob(query, "application/sparql-results+json", "text/turtle", 4, 10.0)
+    body, _, cut = answer(remote, job)
+    assert cut is not None and cut.startswith("rows:")
+    bindings = json.loads(body)["results"]["bindings"]
+    assert len(bindings) == 4
+    assert {b["needed"]["value"] for b in bindings} <= {"true", "false"}
+    triples = QueryJob(
+        with_prefixes("CONSTRUCT WHERE { ?claim kgqa:sourceNeeded ?needed }"),
+        "application/sparql-results+json", "application/n-triples", 4, 10.0,
+    )  # fmt: skip
+    body, media_type, cut = answer(remote, triples)
+    assert media_type == "application/n-triples" and cut is not None
+    assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == 4
