@@ -103,8 +103,9 @@ def _close(files: list[TextIO]) -> None:
 
 
 def bulk_load(virtuoso: Virtuoso, snapshot: Path, build_id: str) -> dict[str, Any]:
-    """Load the snapshot and the meta graph (the build id and its graphs) with the bulk loader:
-    LOADERS rdf_loader_run sessions in parallel, then a checkpoint; seconds and counts."""
+    """Load the snapshot, its union graph and the meta graph (the build id, its graphs and the
+    union graph) with the bulk loader: LOADERS rdf_loader_run sessions in parallel, then a
+    checkpoint; seconds and counts."""
     folder = virtuoso.folder / "load"
     folder.mkdir()
     began = time.perf_counter()
